@@ -1,0 +1,49 @@
+// Assembles generated WAT functions into one module over an imported shared memory.
+// Convention for every generated kernel: `(func $name (param $tid i32) (param $nth i32))`,
+// all addresses inlined as i32 constants, computing thread $tid's share of $nth.
+
+import wabtInit from 'wabt';
+
+export interface WatFunction {
+  /** Identifier without `$`, also the export name. */
+  readonly name: string;
+  /** The complete `(func $name ...)` text. */
+  readonly text: string;
+}
+
+export interface WatModuleSource {
+  readonly functions: readonly WatFunction[];
+  /** Memory size in 64 KiB pages (initial = maximum: the plan is static). */
+  readonly pages: number;
+}
+
+export function moduleText(src: WatModuleSource): string {
+  const exports = src.functions.map((f) => `  (export "${f.name}" (func $${f.name}))`);
+  return [
+    '(module',
+    `  (import "env" "memory" (memory ${src.pages} ${src.pages} shared))`,
+    ...src.functions.map((f) => f.text),
+    ...exports,
+    ')',
+  ].join('\n');
+}
+
+let wabtPromise: ReturnType<typeof wabtInit> | undefined;
+
+/** WAT text -> wasm bytes, with SIMD and threads enabled; throws with wabt's message on a bad text. */
+export async function assembleWat(text: string, fileName = 'kernels.wat'): Promise<Uint8Array> {
+  wabtPromise ??= wabtInit();
+  const wabt = await wabtPromise;
+  const parsed = wabt.parseWat(fileName, text, { simd: true, threads: true, mutable_globals: true, sat_float_to_int: true, bulk_memory: true });
+  try {
+    parsed.resolveNames();
+    parsed.validate();
+    return parsed.toBinary({}).buffer;
+  } finally {
+    parsed.destroy();
+  }
+}
+
+export function sharedMemory(pages: number): WebAssembly.Memory {
+  return new WebAssembly.Memory({ initial: pages, maximum: pages, shared: true });
+}
