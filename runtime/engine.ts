@@ -42,3 +42,18 @@ export interface Engine {
   setState(state: TrainingState): void;
   dispose(): void;
 }
+
+/** One epoch of a History, as Keras records it. */
+export interface EpochRecord {
+  readonly epoch: number;
+  readonly loss: number;
+  readonly accuracy: number;
+  readonly valLoss: number | null;
+  readonly valAccuracy: number | null;
+  readonly seconds: number;
+}
+
+export interface History {
+  readonly model: string;
+  readonly epochs: readonly EpochRecord[];
+}
