@@ -1,0 +1,16 @@
+// A CLI subcommand: `nnc <name> ...`. main.ts dispatches to these; each prints its own
+// --help text and returns an exit code. User mistakes print one line and return 1.
+
+export interface Command {
+  readonly name: string;
+  /** One line for `nnc --help`. */
+  readonly summary: string;
+  /** The full `nnc <name> --help` text. */
+  readonly usage: string;
+  run(args: readonly string[]): Promise<number>;
+}
+
+/** A mistake in how the command was called or in its input: printed as one line, exit 1. */
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
