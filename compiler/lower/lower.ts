@@ -1,0 +1,80 @@
+// ModelSpec -> forward Graph. The graph computes `probs` (the model's output) and `loss`
+// (mean loss over the batch plus regularisation terms). Training mode adds dropout masks.
+
+import { GraphBuilder } from '../ir/builder';
+import type { Graph, Shape } from '../ir/types';
+import { shapeSize } from '../ir/types';
+import type { LayerSpec, ModelSpec } from '../dsl/spec';
+import { LAYER_CLASS, LAYER_RULES, type LayerContext, type LayerOf, type Mode } from './layers';
+import { addLoss } from './loss';
+
+/** A problem in the model found while lowering; `path` points into the spec (e.g. ['layers', 3]). */
+export class LowerError extends Error {
+  override name = 'LowerError';
+  constructor(message: string, readonly path: readonly (string | number)[]) {
+    super(message);
+  }
+}
+
+export interface LayerInfo {
+  readonly name: string;
+  readonly className: string;
+  readonly outputShape: Shape;
+  readonly params: number;
+}
+
+export interface LoweredModel {
+  readonly graph: Graph;
+  readonly layers: readonly LayerInfo[];
+  readonly paramCount: number;
+}
+
+export function lowerModel(spec: ModelSpec, mode: Mode): LoweredModel {
+  const b = new GraphBuilder();
+  const x = b.input('x', { shape: ['N', ...spec.input], dtype: 'f32' });
+  const names = layerNames(spec.layers);
+  const layers: LayerInfo[] = [];
+  let y = x;
+  spec.layers.forEach((layer, i) => {
+    const before = paramTotal(b.build());
+    const ctx: LayerContext = { b, mode, name: names[i] };
+    try {
+      y = applyRule(ctx, y, layer);
+    } catch (e) {
+      throw new LowerError(`layer ${i + 1} (${layer.type}): ${(e as Error).message}`, ['layers', i]);
+    }
+    layers.push({ name: names[i], className: LAYER_CLASS[layer.type], outputShape: b.type(y).shape, params: paramTotal(b.build()) - before });
+  });
+  b.output('probs', y);
+  try {
+    b.output('loss', addLoss(b, spec, y));
+  } catch (e) {
+    throw new LowerError(`loss ${spec.loss}: ${(e as Error).message}`, ['loss']);
+  }
+  const graph = b.build();
+  return { graph, layers, paramCount: paramTotal(graph) };
+}
+
+function applyRule<K extends LayerSpec['type']>(ctx: LayerContext, x: number, layer: LayerOf<K>): number {
+  const rule = LAYER_RULES[layer.type as K] as (c: LayerContext, x: number, l: LayerOf<K>) => number;
+  return rule(ctx, x, layer);
+}
+
+function paramTotal(g: Graph): number {
+  return g.nodes.filter((n) => n.op === 'param').reduce((acc, n) => acc + shapeSize(n.type.shape as number[]), 0);
+}
+
+/** Keras-like automatic names: conv2d_1, conv2d_2, prelu_1, ...; explicit names must be unique. */
+function layerNames(layers: readonly LayerSpec[]): string[] {
+  const counts = new Map<string, number>();
+  const seen = new Map<string, number>();
+  return layers.map((l, i) => {
+    const n = (counts.get(l.type) ?? 0) + 1;
+    counts.set(l.type, n);
+    const name = l.name ?? `${l.type.toLowerCase()}_${n}`;
+    const prev = seen.get(name);
+    if (prev !== undefined) throw new LowerError(`layer name '${name}' is already used by layer ${prev + 1}`, ['layers', i, 'name']);
+    seen.set(name, i);
+    return name;
+  });
+}
