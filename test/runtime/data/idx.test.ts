@@ -1,0 +1,74 @@
+import { strict as assert } from 'assert';
+import * as fs from 'fs';
+import * as path from 'path';
+import fc from 'fast-check';
+import { readIdx } from '../../../runtime/data/idx';
+import { DataError } from '../../../runtime/data/errors';
+import { encodeIdx, scratchDir, writeIdx } from './idx-files';
+
+describe('readIdx', () => {
+  let dir: string;
+  before(() => { dir = scratchDir(); });
+  after(() => { fs.rmSync(dir, { recursive: true, force: true }); });
+
+  it('reads back random dims and bytes, plain and gzipped', () => {
+    const arb = fc.array(fc.integer({ min: 0, max: 5 }), { minLength: 1, maxLength: 4 }).chain((dims) => {
+      const size = dims.reduce((a, b) => a * b, 1);
+      return fc.tuple(fc.constant(dims), fc.uint8Array({ minLength: size, maxLength: size }), fc.boolean());
+    });
+    let n = 0;
+    fc.assert(fc.property(arb, ([dims, data, gzip]) => {
+      const file = writeIdx(path.join(dir, `r${n++}${gzip ? '.gz' : ''}`), dims, data, gzip);
+      const got = readIdx(file);
+      assert.deepEqual(got.dims, dims);
+      assert.deepEqual(Array.from(got.data), Array.from(data));
+    }), { numRuns: 40 });
+  });
+
+  it('detects gzip by content even without the .gz suffix', () => {
+    const file = writeIdx(path.join(dir, 'zipped-no-suffix'), [2, 2], Uint8Array.of(1, 2, 3, 4), true);
+    assert.deepEqual(Array.from(readIdx(file).data), [1, 2, 3, 4]);
+  });
+
+  it('reports a truncated file with expected and actual byte counts', () => {
+    const full = encodeIdx([3, 2, 2], new Uint8Array(12));
+    const file = path.join(dir, 'truncated');
+    fs.writeFileSync(file, full.subarray(0, full.length - 5));
+    assert.throws(() => readIdx(file), (err: unknown) => err instanceof DataError &&
+      err.message === `${file}: truncated IDX file: expected 28 bytes (dims [3, 2, 2]), got 23`);
+  });
+
+  it('reports a truncated header', () => {
+    const file = path.join(dir, 'short-header');
+    fs.writeFileSync(file, encodeIdx([7, 7, 7], new Uint8Array(0)).subarray(0, 10));
+    assert.throws(() => readIdx(file), { message: `${file}: truncated IDX file: expected 16 header bytes for 3 dimensions, got 10` });
+  });
+
+  it('reports a wrong magic number in hex', () => {
+    const file = path.join(dir, 'magic');
+    const bytes = encodeIdx([1], Uint8Array.of(9));
+    bytes[0] = 0x1a; bytes[1] = 0x2b;
+    fs.writeFileSync(file, bytes);
+    assert.throws(() => readIdx(file), { message: `${file}: wrong magic number 0x1a2b0801: an IDX file starts with 0x0000` });
+  });
+
+  it('reports an unsupported data type', () => {
+    const file = path.join(dir, 'floats');
+    fs.writeFileSync(file, encodeIdx([1], new Uint8Array(4), 0x0d));
+    assert.throws(() => readIdx(file), {
+      message: `${file}: unsupported IDX data type float32 0x0d (magic 0x00000d01); only 0x08 (unsigned byte) is supported`,
+    });
+  });
+
+  it('reports a missing file', () => {
+    const file = path.join(dir, 'nope-idx3-ubyte');
+    assert.throws(() => readIdx(file), (err: unknown) => err instanceof DataError && err.message === `${file}: file not found`);
+  });
+
+  it('reports corrupt gzip data', () => {
+    const file = path.join(dir, 'broken.gz');
+    fs.writeFileSync(file, Uint8Array.of(0x1f, 0x8b, 1, 2, 3));
+    assert.throws(() => readIdx(file), (err: unknown) => err instanceof DataError &&
+      err.message.startsWith(`${file}: cannot decompress gzip data (`) && !err.message.includes('\n'));
+  });
+});
