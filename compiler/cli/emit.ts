@@ -1,0 +1,32 @@
+// What `nnc build --emit <stage>` prints and `--out DIR` writes: one function per stage,
+// each from the compiled model's plain data, so a user can see what every stage did.
+
+import type { CompiledModel } from '../pipeline';
+import { printGraph } from '../ir/printer';
+
+export interface Emitter {
+  readonly stage: string;
+  readonly description: string;
+  /** File name under --out. */
+  readonly file: string;
+  render(model: CompiledModel, opts: { readonly batch: number }): string;
+}
+
+const EMITTERS: Emitter[] = [
+  { stage: 'spec', description: 'the ModelSpec the front end read (JSON)', file: 'spec.json', render: (m) => JSON.stringify(m.spec, null, 2) + '\n' },
+  { stage: 'ir', description: 'the forward graph (inference mode)', file: 'forward.ir', render: (m) => printGraph(m.forward) },
+  { stage: 'grad', description: 'the training graph: forward with dropout, loss and every parameter gradient', file: 'training.ir', render: (m) => printGraph(m.training) },
+];
+
+/** Later stages (fusion, plan, codegen) add themselves here. */
+export function registerEmitter(e: Emitter): void {
+  if (!EMITTERS.some((x) => x.stage === e.stage)) EMITTERS.push(e);
+}
+
+export function emitters(): readonly Emitter[] {
+  return EMITTERS;
+}
+
+export function findEmitter(stage: string): Emitter | undefined {
+  return EMITTERS.find((e) => e.stage === stage);
+}

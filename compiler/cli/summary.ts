@@ -1,0 +1,27 @@
+// A Keras-style model summary: each layer, its output shape, its parameter count.
+
+import type { CompiledModel } from '../pipeline';
+import type { Shape } from '../ir/types';
+
+function shapeText(s: Shape): string {
+  return `(${s.map((d) => (d === 'N' ? 'None' : String(d))).join(', ')})`;
+}
+
+export function formatSummary(m: CompiledModel): string {
+  const rows = m.layers.map((l) => [`${l.name} (${l.className})`, shapeText(l.outputShape), l.params.toLocaleString('en-US')]);
+  const header = ['Layer (type)', 'Output Shape', 'Param #'];
+  const widths = header.map((h, k) => Math.max(h.length, ...rows.map((r) => r[k].length)) + 2);
+  const line = (cells: string[]): string => cells.map((c, k) => (k === 2 ? c.padStart(widths[k]) : c.padEnd(widths[k]))).join('').trimEnd();
+  const rule = (ch: string): string => ch.repeat(widths.reduce((a, b) => a + b, 0));
+  return [
+    `Model: "${m.spec.name}"`,
+    rule('_'),
+    line(header),
+    rule('='),
+    ...rows.map(line),
+    rule('='),
+    `Total params: ${m.paramCount.toLocaleString('en-US')}`,
+    `Trainable params: ${m.paramCount.toLocaleString('en-US')}`,
+    'Non-trainable params: 0',
+  ].join('\n') + '\n';
+}

@@ -1,0 +1,75 @@
+// The reference Engine: runs the compiler's graphs on the float64 interpreter. Slow; it is
+// the oracle the compiled backends are compared with, and it trains small models in tests.
+
+import type { CompiledModel } from '../../../compiler/pipeline';
+import { interpret } from '../../../compiler/ir/interpret';
+import { tensor, type Tensor } from '../../../compiler/ir/tensor';
+import type { ConstraintSpec } from '../../../compiler/dsl/spec';
+import type { BatchResult, Engine, NamedTensor, TrainingState } from '../../engine';
+import { initializeParams } from '../../params/init';
+import { applyConstraint } from '../../params/constraints';
+import { applyUpdate, slotNames } from './optimizer';
+import { countCorrect, modelIO } from '../io-shapes';
+
+export function createReferenceEngine(model: CompiledModel, seed: number): Engine {
+  const io = modelIO(model);
+  let params = initializeParams(model.params, seed);
+  const names = slotNames(model.spec.optimizer);
+  let slots = new Map(names.map((s) => [s, params.map((p) => new Float32Array(p.data.length))]));
+  let step = 0;
+
+  const feeds = (x: Float32Array, labels: Float32Array, batch: number): Record<string, Tensor> => {
+    const f: Record<string, Tensor> = {
+      x: tensor([batch, ...io.inputShape], x.subarray(0, batch * io.inputSize)),
+      labels: tensor(io.sparse ? [batch] : [batch, io.labelSize], labels.subarray(0, batch * io.labelSize)),
+    };
+    for (const p of params) f[p.name] = tensor(p.shape, p.data);
+    return f;
+  };
+  const result = (out: Record<string, Tensor>, labels: Float32Array, batch: number): BatchResult => ({
+    loss: out.loss.data[0],
+    correct: countCorrect(out.probs.data, labels, batch, io),
+  });
+
+  return {
+    description: 'reference (float64 interpreter)',
+    inputSize: io.inputSize,
+    labelSize: io.labelSize,
+    trainStep(x, labels, batch, stepSeed) {
+      const { outputs } = interpret(model.training, feeds(x, labels, batch), { seed: stepSeed });
+      step += 1;
+      const grads = params.map((p) => outputs[`grad:${p.name}`].data);
+      applyUpdate(model.spec.optimizer, params.map((p) => p.data), grads, slots, step);
+      model.params.forEach((node, k) => {
+        const c = node.attrs.constraint as unknown as ConstraintSpec | undefined;
+        if (c) applyConstraint(c, params[k].data, params[k].shape);
+      });
+      return result(outputs, labels, batch);
+    },
+    evaluate(x, labels, batch) {
+      return result(interpret(model.forward, feeds(x, labels, batch)).outputs, labels, batch);
+    },
+    predict(x, batch) {
+      const zeros = new Float32Array(batch * io.labelSize);
+      return Float32Array.from(interpret(model.forward, feeds(x, zeros, batch)).outputs.probs.data);
+    },
+    getState(): TrainingState {
+      const copy = (t: NamedTensor): NamedTensor => ({ ...t, data: t.data.slice() });
+      const slotTensors = [...slots].flatMap(([s, arrays]) => arrays.map((a, k) => ({ name: `${model.spec.optimizer.kind}.${s}:${params[k].name}`, shape: params[k].shape, data: a.slice() })));
+      return { params: params.map(copy), slots: slotTensors, step };
+    },
+    setState(state) {
+      params = model.params.map((node) => {
+        const t = state.params.find((p) => p.name === String(node.attrs.name));
+        if (!t) throw new Error(`state has no parameter ${String(node.attrs.name)}`);
+        return { ...t, data: t.data.slice() };
+      });
+      slots = new Map(names.map((s) => [s, params.map((p) => {
+        const t = state.slots.find((x) => x.name === `${model.spec.optimizer.kind}.${s}:${p.name}`);
+        return t ? t.data.slice() : new Float32Array(p.data.length);
+      })]));
+      step = state.step;
+    },
+    dispose() { /* nothing held */ },
+  };
+}
