@@ -12,13 +12,20 @@ const FEATURES = { simd: true, threads: true, mutable_globals: true, sat_float_t
  * module.ts's assembleWat validates without the feature set, so wabt rejects the shared
  * memory import; until that is fixed, assemble here with the features passed to validate too.
  */
+let sharedMemoryRejected = false;
+let wabtPromise: ReturnType<typeof wabtInit> | undefined;
+
 async function assemble(text: string): Promise<Uint8Array> {
-  try {
-    return await assembleWat(text);
-  } catch (e) {
-    if (!(e instanceof Error) || !e.message.includes('may not be shared')) throw e;
+  if (!sharedMemoryRejected) {
+    try {
+      return await assembleWat(text);
+    } catch (e) {
+      if (!(e instanceof Error) || !e.message.includes('may not be shared')) throw e;
+      sharedMemoryRejected = true;
+    }
   }
-  const wabt = await wabtInit();
+  wabtPromise ??= wabtInit();
+  const wabt = await wabtPromise;
   const parsed = wabt.parseWat('kernels.wat', text, FEATURES);
   try {
     const validate: (features: typeof FEATURES) => void = parsed.validate.bind(parsed);
