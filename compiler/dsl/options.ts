@@ -2,6 +2,7 @@
 // `undefined` counts as absent, required options must be present.
 
 import { DslError, formatPath } from './errors';
+import { closest } from './suggest';
 import { at, fail, type Ctx, type Parser } from './validate';
 
 export interface Options {
@@ -45,32 +46,4 @@ export function required<T>(options: Options, key: string, parse: Parser<T>): T 
 export function optional<T>(options: Options, key: string, parse: Parser<T>, fallback: T): T {
   const value = own(options, key);
   return value === undefined ? fallback : parse(value, at(options.ctx, key));
-}
-
-/** The key within edit distance 2 of `key` (case-insensitive), if there is one. */
-function closest(key: string, keys: readonly string[]): string | null {
-  let best: string | null = null;
-  let bestDistance = 3;
-  for (const candidate of keys) {
-    const d = editDistance(key.toLowerCase(), candidate.toLowerCase());
-    if (d < bestDistance) {
-      best = candidate;
-      bestDistance = d;
-    }
-  }
-  return best;
-}
-
-function editDistance(a: string, b: string): number {
-  if (Math.abs(a.length - b.length) > 2) return 3;
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      const substitution = previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1);
-      current.push(Math.min(previous[j] + 1, current[j - 1] + 1, substitution));
-    }
-    previous = current;
-  }
-  return previous[b.length];
 }
