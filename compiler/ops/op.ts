@@ -49,6 +49,8 @@ export interface OpDef {
   readonly kind: OpKind;
   /** Number of inputs, checked by the shape driver. */
   readonly arity: number;
+  /** True for ops that draw random numbers: two such nodes are never merged (CSE) or folded. */
+  readonly random?: boolean;
   /** Output type from input types and attributes; throws ShapeError. */
   inferType(inputs: readonly TensorType[], attrs: Attrs): TensorType;
   /** The float64 reference: slow, obvious, the oracle of every test. */
