@@ -34,10 +34,12 @@ let wabtPromise: ReturnType<typeof wabtInit> | undefined;
 export async function assembleWat(text: string, fileName = 'kernels.wat'): Promise<Uint8Array> {
   wabtPromise ??= wabtInit();
   const wabt = await wabtPromise;
-  const parsed = wabt.parseWat(fileName, text, { simd: true, threads: true, mutable_globals: true, sat_float_to_int: true, bulk_memory: true });
+  const features = { simd: true, threads: true, mutable_globals: true, sat_float_to_int: true, bulk_memory: true };
+  const parsed = wabt.parseWat(fileName, text, features);
   try {
     parsed.resolveNames();
-    parsed.validate();
+    // validate() takes its own feature set (default: no threads, so `shared` memory fails).
+    parsed.validate(features);
     return parsed.toBinary({}).buffer;
   } finally {
     parsed.destroy();
