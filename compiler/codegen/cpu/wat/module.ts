@@ -38,8 +38,10 @@ export async function assembleWat(text: string, fileName = 'kernels.wat'): Promi
   const parsed = wabt.parseWat(fileName, text, features);
   try {
     parsed.resolveNames();
-    // validate() takes its own feature set (default: no threads, so `shared` memory fails).
-    parsed.validate(features);
+    // validate() takes its own feature set (default: no threads, so `shared` memory fails);
+    // wabt's typings omit that parameter.
+    const validate: (this: typeof parsed, f: typeof features) => void = parsed.validate;
+    validate.call(parsed, features);
     return parsed.toBinary({}).buffer;
   } finally {
     parsed.destroy();
