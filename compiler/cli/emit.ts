@@ -3,6 +3,9 @@
 
 import type { CompiledModel } from '../pipeline';
 import { printGraph } from '../ir/printer';
+import { simplify } from '../passes/simplify';
+import { fuse } from '../passes/fuse';
+import { printFusion } from '../passes/print-fusion';
 
 export interface Emitter {
   readonly stage: string;
@@ -16,6 +19,10 @@ const EMITTERS: Emitter[] = [
   { stage: 'spec', description: 'the ModelSpec the front end read (JSON)', file: 'spec.json', render: (m) => JSON.stringify(m.spec, null, 2) + '\n' },
   { stage: 'ir', description: 'the forward graph (inference mode)', file: 'forward.ir', render: (m) => printGraph(m.forward) },
   { stage: 'grad', description: 'the training graph: forward with dropout, loss and every parameter gradient', file: 'training.ir', render: (m) => printGraph(m.training) },
+  {
+    stage: 'fused', description: 'the kernels of the forward and training graphs, and each fusion refused with its reason', file: 'fused.txt',
+    render: (m) => printFusion('forward', fuse(simplify(m.forward))) + '\n' + printFusion('training step', fuse(simplify(m.training))),
+  },
 ];
 
 /** Later stages (fusion, plan, codegen) add themselves here. */

@@ -64,6 +64,12 @@ function paramTotal(g: Graph): number {
   return g.nodes.filter((n) => n.op === 'param').reduce((acc, n) => acc + shapeSize(n.type.shape as number[]), 0);
 }
 
+/** Keras' snake_case base names for automatic layer names. */
+const BASE_NAME: { readonly [K in LayerSpec['type']]: string } = {
+  conv2d: 'conv2d', dense: 'dense', prelu: 'prelu', relu: 'relu', sigmoid: 'sigmoid', tanh: 'tanh', softmax: 'softmax',
+  leakyRelu: 'leaky_relu', elu: 'elu', maxPool2d: 'max_pooling2d', avgPool2d: 'average_pooling2d', dropout: 'dropout', flatten: 'flatten',
+};
+
 /** Keras-like automatic names: conv2d_1, conv2d_2, prelu_1, ...; explicit names must be unique. */
 function layerNames(layers: readonly LayerSpec[]): string[] {
   const counts = new Map<string, number>();
@@ -71,7 +77,7 @@ function layerNames(layers: readonly LayerSpec[]): string[] {
   return layers.map((l, i) => {
     const n = (counts.get(l.type) ?? 0) + 1;
     counts.set(l.type, n);
-    const name = l.name ?? `${l.type.toLowerCase()}_${n}`;
+    const name = l.name ?? `${BASE_NAME[l.type]}_${n}`;
     const prev = seen.get(name);
     if (prev !== undefined) throw new LowerError(`layer name '${name}' is already used by layer ${prev + 1}`, ['layers', i, 'name']);
     seen.set(name, i);
