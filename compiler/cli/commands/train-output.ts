@@ -31,7 +31,9 @@ export function timestampedDir(parent: string, prefix: string, now = new Date())
 
 export function writeHistory(dir: string, history: History, test: Evaluation | null): string {
   const file = path.join(dir, HISTORY_FILE);
-  writeFileAtomic(file, JSON.stringify(kerasHistory(history, test), null, 1) + '\n');
+  // One key per line, each metric's values on that line: readable, and diffs line up by metric.
+  const lines = Object.entries(kerasHistory(history, test)).map(([key, value]) => ` ${JSON.stringify(key)}: ${JSON.stringify(value)}`);
+  writeFileAtomic(file, `{\n${lines.join(',\n')}\n}\n`);
   return file;
 }
 

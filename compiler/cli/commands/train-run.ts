@@ -1,0 +1,67 @@
+// Carries out a RunPlan: builds the engine (restoring a checkpoint when resuming), trains
+// with a checkpoint and history.json after every epoch, evaluates the test set, and writes
+// the final weights. Shared by `nnc train` and `nnc compare`.
+
+import * as path from 'path';
+import type { Engine, History } from '../../../runtime/engine';
+import { createEngine } from '../../../runtime/backends/index';
+import { checkTensorsMatch } from '../../../runtime/io/safetensors';
+import { CHECKPOINTS_DIR, type Checkpoint, CheckpointWriter } from '../../../runtime/train/checkpoint';
+import { type Evaluation, evaluate } from '../../../runtime/train/evaluate';
+import { fit } from '../../../runtime/train/fit';
+import { meanSecondsPerEpoch } from '../../../runtime/train/history-json';
+import type { ProgressView } from './train-progress';
+import type { RunPlan } from './train-plan';
+import { writeHistory, writeWeights } from './train-output';
+
+export interface RunHooks {
+  readonly signal: AbortSignal;
+  readonly progress: ProgressView;
+  /** One-line notices (a backend falling back, say). */
+  readonly notice: (line: string) => void;
+}
+
+export interface RunOutcome {
+  readonly history: History;
+  readonly test: Evaluation;
+  readonly secondsPerEpoch: number;
+  readonly weightsFile: string;
+}
+
+export async function executeRun(plan: RunPlan, hooks: RunHooks): Promise<RunOutcome> {
+  const { model, config, data, outDir } = plan;
+  const engine = await createEngine(model, { backend: plan.backend, seed: config.seed, notice: hooks.notice });
+  try {
+    if (plan.from !== null) restoreCheckpoint(engine, plan.from);
+    const writer = new CheckpointWriter(path.join(outDir, CHECKPOINTS_DIR), {
+      modelFile: path.resolve(model.file), modelSha256: plan.modelSha256, config,
+    });
+    const history = await fit(engine, { train: data.train, val: data.val }, {
+      epochs: config.epochs, batchSize: config.batchSize, shuffle: config.shuffle, seed: config.seed,
+      labelMode: config.labelMode, modelName: model.spec.name,
+      initialEpoch: plan.from?.epoch, rngState: plan.from?.rngState, history: plan.from?.history,
+      signal: hooks.signal,
+      onBatch: (p) => hooks.progress.onBatch(p),
+      onEpochEnd: (end) => {
+        hooks.progress.onEpochEnd(end.record, config.epochs);
+        writer.write(engine.getState(), end);
+        writeHistory(outDir, end.history, null);
+      },
+    });
+    const test = evaluate(engine, data.test, config.batchSize, config.labelMode);
+    const weightsFile = writeWeights(outDir, engine.getState().params, model.spec.name);
+    writeHistory(outDir, history, test);
+    return { history, test, secondsPerEpoch: meanSecondsPerEpoch(history), weightsFile };
+  } finally {
+    hooks.progress.close();
+    engine.dispose();
+  }
+}
+
+/** Puts a checkpoint's params and optimizer slots into the engine, after checking they are this model's. */
+function restoreCheckpoint(engine: Engine, from: Checkpoint): void {
+  const own = engine.getState();
+  checkTensorsMatch(own.params, from.state.params, path.join(path.dirname(from.file), from.tensorsFile));
+  checkTensorsMatch(own.slots, from.state.slots, path.join(path.dirname(from.file), from.tensorsFile));
+  engine.setState(from.state);
+}

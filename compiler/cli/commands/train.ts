@@ -1,0 +1,91 @@
+// nnc train model.ts: compile, load the data, train with a checkpoint after every epoch,
+// evaluate on the test set, write weights, history, curves and report into the run folder.
+
+import * as path from 'path';
+import type { Command } from '../command';
+import { UsageError } from '../command';
+import { onePositional, parseCommandArgs } from '../args';
+import { TrainingInterrupted } from '../../../runtime/train/errors';
+import { CHECKPOINTS_DIR } from '../../../runtime/train/checkpoint';
+import { HYPERPARAMETER_HELP, HYPERPARAMETER_OPTIONS, nonEmpty, readBackend, readOverrides } from './train-args';
+import { asUsageErrors } from './train-errors';
+import { compileModels } from './train-compile';
+import { DataCache, describeSource } from './train-data';
+import { freshPlan, resumePlan, settingsFor, type RunPlan } from './train-plan';
+import { createProgressView } from './train-progress';
+import { executeRun } from './train-run';
+import { HISTORY_FILE, WEIGHTS_FILE, timestampedDir, writeReportOrWarn } from './train-output';
+import { INTERRUPTED_EXIT_CODE, withInterrupt } from './train-signal';
+
+const usage = `Usage: nnc train <model.ts> [options]
+
+Compiles a model file and trains it as Keras' fit does: shuffled batches each epoch, the
+last fraction of the training set (fit.validationSplit) for validation, then the test set.
+Writes weights.safetensors, history.json, the curves (SVG, PNG) with report.html, and a
+checkpoint after every epoch, so an interrupted run loses at most the epoch in progress.
+
+Options:
+${HYPERPARAMETER_HELP}
+  --out <dir>        where to write the run (default: runs/<model>-<timestamp>/)
+  --resume <dir>     continue the run in <dir> from its last checkpoint; it ends with the
+                     same weights as if it had never stopped (--epochs may extend it)
+  -h, --help         show this help
+`;
+
+export const command: Command = {
+  name: 'train',
+  summary: 'train a model file; write weights, history, curves and checkpoints',
+  usage,
+  async run(args) {
+    const p = parseCommandArgs(args, { ...HYPERPARAMETER_OPTIONS, out: { type: 'string' }, resume: { type: 'string' } });
+    if (p.values.help) { process.stdout.write(usage); return 0; }
+    const file = onePositional(p, 'model file');
+    const overrides = readOverrides(p);
+    const backend = readBackend(p);
+    const out = nonEmpty(p, 'out');
+    const resumeDir = nonEmpty(p, 'resume');
+    if (out !== undefined && resumeDir !== undefined) throw new UsageError('--out and --resume do not combine: a resumed run continues in its own folder');
+    const models = compileModels([file]);
+    if (models === null) return 1;
+    const [model] = models;
+    return asUsageErrors(async () => {
+      const cache = new DataCache();
+      const plan = resumeDir !== undefined
+        ? resumePlan(model, overrides, backend, resumeDir, cache)
+        : freshPlan(model, settingsFor(model, overrides), backend, out ?? timestampedDir('runs', model.spec.name), cache);
+      return trainPlan(plan, file);
+    });
+  },
+};
+
+async function trainPlan(plan: RunPlan, file: string): Promise<number> {
+  const say = (line: string): void => { process.stdout.write(line + '\n'); };
+  const warn = (line: string): void => { process.stderr.write(line + '\n'); };
+  say(describePlan(plan));
+  try {
+    const outcome = await withInterrupt((signal) => executeRun(plan, { signal, progress: createProgressView(process.stdout), notice: warn }), warn);
+    say(`Test loss: ${outcome.test.loss} / Test accuracy: ${outcome.test.accuracy}`);
+    const report = await writeReportOrWarn(plan.outDir, [{
+      name: plan.model.spec.name, history: outcome.history, test: outcome.test,
+      secondsPerEpoch: outcome.secondsPerEpoch, params: plan.model.paramCount,
+    }], warn);
+    const written = [WEIGHTS_FILE, HISTORY_FILE, ...(report === null ? [] : [path.basename(report), 'charts']), `${CHECKPOINTS_DIR}/`];
+    say(`Wrote ${written.join(', ')} to ${plan.outDir}`);
+    return 0;
+  } catch (e) {
+    if (!(e instanceof TrainingInterrupted)) throw e;
+    const done = e.history.epochs.length;
+    warn(done === 0
+      ? `Interrupted during epoch ${e.epoch}, before any epoch finished: nothing to resume.`
+      : `Interrupted during epoch ${e.epoch} (its steps are discarded); epoch ${done} is checkpointed. Resume with: nnc train ${file} --resume ${plan.outDir}`);
+    return INTERRUPTED_EXIT_CODE;
+  }
+}
+
+function describePlan(plan: RunPlan): string {
+  const { config, data, model } = plan;
+  const from = plan.from === null ? '' : `, resuming after epoch ${plan.from.epoch}`;
+  return `Training ${model.spec.name} (${model.paramCount.toLocaleString('en-US')} parameters) on ${describeSource(config.data)}: `
+    + `${data.train.count} train, ${data.val?.count ?? 0} validation, ${data.test.count} test examples; `
+    + `batch ${config.batchSize}, ${config.epochs} epochs, seed ${config.seed}, ${plan.backend} backend${from}`;
+}
