@@ -7,7 +7,7 @@ import type { ScalarExpr } from '../../../ir/scalar';
 import { effectivePeriod, type LoopOperand, type ReductionPlan, type RowLoopParams } from './loopPlan';
 import { renderScalarF32, renderScalarF32x4, scalarArgsUsed } from './scalar';
 import {
-  Locals, addressSum, at, get, horizontalSum, i32, loadF32, loadLanes, set, storeF32, storeLanes, storeV128, type Address,
+  Locals, addressSum, get, horizontalSum, i32, loadF32, loadLanes, set, storeF32, storeLanes, storeV128, type Address,
 } from './loopText';
 
 export interface Chunk {
@@ -207,4 +207,3 @@ export class RowLoopWriter {
   }
 }
 
-export { at };
