@@ -1,0 +1,20 @@
+import { binaryCases, broadcastShapeOf } from './support/cases';
+import { assertShapeError, f32, itChecksGradients, itInfersTheEvaluatedShape, itMatchesScalar } from './support/properties';
+
+describe('ops/sub', () => {
+  itChecksGradients('sub', binaryCases());
+  itMatchesScalar('sub', binaryCases({ min: -1e3, max: 1e3 }));
+  itInfersTheEvaluatedShape('sub', binaryCases(), broadcastShapeOf);
+
+  it('keeps the batch dim N symbolic: N broadcasts with 1 only', () => {
+    assertShapeError('sub', [f32(['N', 3]), f32([4, 3])], {}, /^sub: shapes \[N,3\] and \[4,3\] do not broadcast$/);
+  });
+
+  it('rejects shapes that do not broadcast', () => {
+    assertShapeError('sub', [f32([2, 3]), f32([4])], {}, /^sub: shapes \[2,3\] and \[4\] do not broadcast$/);
+  });
+
+  it('rejects integer inputs', () => {
+    assertShapeError('sub', [f32([2]), { shape: [2], dtype: 'i32' }], {}, /^sub: input 1 has dtype i32, expected f32$/);
+  });
+});
