@@ -2,39 +2,8 @@
 // read/write f32 regions, and run a kernel on several threads through worker_threads.
 
 import { Worker } from 'node:worker_threads';
-import wabtInit from 'wabt';
 import { assembleWat, moduleText, sharedMemory, type WatFunction } from '../../../../../compiler/codegen/cpu/wat/module';
 import { withMathHelpers } from '../../../../../compiler/codegen/cpu/wat/math';
-
-const FEATURES = { simd: true, threads: true, mutable_globals: true, sat_float_to_int: true, bulk_memory: true };
-
-/**
- * module.ts's assembleWat validates without the feature set, so wabt rejects the shared
- * memory import; until that is fixed, assemble here with the features passed to validate too.
- */
-let sharedMemoryRejected = false;
-let wabtPromise: ReturnType<typeof wabtInit> | undefined;
-
-async function assemble(text: string): Promise<Uint8Array> {
-  if (!sharedMemoryRejected) {
-    try {
-      return await assembleWat(text);
-    } catch (e) {
-      if (!(e instanceof Error) || !e.message.includes('may not be shared')) throw e;
-      sharedMemoryRejected = true;
-    }
-  }
-  wabtPromise ??= wabtInit();
-  const wabt = await wabtPromise;
-  const parsed = wabt.parseWat('kernels.wat', text, FEATURES);
-  try {
-    const validate: (features: typeof FEATURES) => void = parsed.validate.bind(parsed);
-    validate(FEATURES);
-    return parsed.toBinary({}).buffer;
-  } finally {
-    parsed.destroy();
-  }
-}
 
 export interface KernelModule {
   readonly memory: WebAssembly.Memory;
@@ -49,7 +18,7 @@ export interface KernelModule {
 
 export async function loadKernels(functions: readonly WatFunction[], memoryBytes: number): Promise<KernelModule> {
   const pages = Math.max(1, Math.ceil(memoryBytes / 65536));
-  const bytes = await assemble(moduleText({ functions: withMathHelpers(functions), pages }));
+  const bytes = await assembleWat(moduleText({ functions: withMathHelpers(functions), pages }));
   const memory = sharedMemory(pages);
   const instance = await WebAssembly.instantiate(await WebAssembly.compile(bytes), { env: { memory } });
   const exported = (name: string): ((...args: number[]) => number | void) => {
