@@ -84,3 +84,12 @@ function runDirOf(resumeDir: string): string {
   const absolute = path.resolve(resumeDir);
   return path.basename(absolute) === CHECKPOINTS_DIR ? path.dirname(absolute) : resumeDir;
 }
+
+/** One line saying what is about to be trained, on what, and how. */
+export function describePlan(plan: RunPlan): string {
+  const { config, data, model } = plan;
+  const from = plan.from === null ? '' : `, resuming after epoch ${plan.from.epoch}`;
+  return `Training ${model.spec.name} (${model.paramCount.toLocaleString('en-US')} parameters) on ${describeSource(config.data)}: `
+    + `${data.train.count} train, ${data.val?.count ?? 0} validation, ${data.test.count} test examples; `
+    + `batch ${config.batchSize}, ${config.epochs} epochs, seed ${config.seed}, ${plan.backend} backend${from}`;
+}

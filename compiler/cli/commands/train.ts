@@ -10,8 +10,8 @@ import { CHECKPOINTS_DIR } from '../../../runtime/train/checkpoint';
 import { HYPERPARAMETER_HELP, HYPERPARAMETER_OPTIONS, nonEmpty, readBackend, readOverrides } from './train-args';
 import { asUsageErrors } from './train-errors';
 import { compileModels } from './train-compile';
-import { DataCache, describeSource } from './train-data';
-import { freshPlan, resumePlan, settingsFor, type RunPlan } from './train-plan';
+import { DataCache } from './train-data';
+import { describePlan, freshPlan, resumePlan, settingsFor, type RunPlan } from './train-plan';
 import { createProgressView } from './train-progress';
 import { executeRun } from './train-run';
 import { HISTORY_FILE, WEIGHTS_FILE, timestampedDir, writeReportOrWarn } from './train-output';
@@ -80,12 +80,4 @@ async function trainPlan(plan: RunPlan, file: string): Promise<number> {
       : `Interrupted during epoch ${e.epoch} (its steps are discarded); epoch ${done} is checkpointed. Resume with: nnc train ${file} --resume ${plan.outDir}`);
     return INTERRUPTED_EXIT_CODE;
   }
-}
-
-function describePlan(plan: RunPlan): string {
-  const { config, data, model } = plan;
-  const from = plan.from === null ? '' : `, resuming after epoch ${plan.from.epoch}`;
-  return `Training ${model.spec.name} (${model.paramCount.toLocaleString('en-US')} parameters) on ${describeSource(config.data)}: `
-    + `${data.train.count} train, ${data.val?.count ?? 0} validation, ${data.test.count} test examples; `
-    + `batch ${config.batchSize}, ${config.epochs} epochs, seed ${config.seed}, ${plan.backend} backend${from}`;
 }

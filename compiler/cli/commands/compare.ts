@@ -1,0 +1,110 @@
+// nnc compare a.ts b.ts ...: trains each model with the same data, seed and hyperparameters
+// (the first model's fit settings unless overridden), then writes one report with every
+// model's curves overlaid and prints a table of test loss, accuracy and seconds per epoch.
+
+import * as path from 'path';
+import type { CompiledModel } from '../../pipeline';
+import type { Command } from '../command';
+import { UsageError } from '../command';
+import { parseCommandArgs } from '../args';
+import type { ReportRun } from '../../../runtime/report/html';
+import { TrainingInterrupted } from '../../../runtime/train/errors';
+import { HYPERPARAMETER_HELP, HYPERPARAMETER_OPTIONS, nonEmpty, readBackend, readOverrides } from './train-args';
+import { asUsageErrors } from './train-errors';
+import { compileModels } from './train-compile';
+import { DataCache } from './train-data';
+import { type RunSettings, describePlan, freshPlan, settingsFor } from './train-plan';
+import { createProgressView } from './train-progress';
+import { executeRun } from './train-run';
+import { safeName, timestampedDir, writeReportOrWarn } from './train-output';
+import { INTERRUPTED_EXIT_CODE, withInterrupt } from './train-signal';
+import type { BackendName } from '../../../runtime/backends/index';
+
+const usage = `Usage: nnc compare <a.ts> <b.ts> [more.ts ...] [options]
+
+Trains every model on the same data with the same seed and hyperparameters (the first
+model's fit settings, or the options below), then writes report.html with the curves of all
+of them overlaid, their SVG/PNG charts, and each model's own run in a subfolder.
+
+Options:
+${HYPERPARAMETER_HELP}
+  --out <dir>        where to write the comparison (default: runs/compare-<timestamp>/)
+  -h, --help         show this help
+`;
+
+export const command: Command = {
+  name: 'compare',
+  summary: 'train several models alike and report their curves side by side',
+  usage,
+  async run(args) {
+    const p = parseCommandArgs(args, { ...HYPERPARAMETER_OPTIONS, out: { type: 'string' } });
+    if (p.values.help) { process.stdout.write(usage); return 0; }
+    if (p.positionals.length < 2) throw new UsageError(`expected at least two model files to compare, got ${p.positionals.length === 0 ? 'none' : p.positionals.join(' ')}`);
+    const overrides = readOverrides(p);
+    const backend = readBackend(p);
+    const out = nonEmpty(p, 'out');
+    const models = compileModels(p.positionals);
+    if (models === null) return 1;
+    return asUsageErrors(async () => {
+      const settings = settingsFor(models[0], overrides);
+      models.slice(1).forEach((m) => noteOwnSettings(m, settings));
+      return compareModels(models, settings, backend, out ?? timestampedDir('runs', 'compare'));
+    });
+  },
+};
+
+async function compareModels(models: readonly CompiledModel[], settings: RunSettings, backend: BackendName, outDir: string): Promise<number> {
+  const warn = (line: string): void => { process.stderr.write(line + '\n'); };
+  const cache = new DataCache();
+  const dirs = uniqueNames(models.map((m) => safeName(m.spec.name)));
+  const plans = models.map((m, i) => freshPlan(m, settings, backend, path.join(outDir, dirs[i]), cache));
+  const runs: ReportRun[] = [];
+  for (const [i, plan] of plans.entries()) {
+    process.stdout.write(`[${i + 1}/${plans.length}] ${describePlan(plan)}\n`);
+    try {
+      const outcome = await withInterrupt((signal) => executeRun(plan, { signal, progress: createProgressView(process.stdout), notice: warn }), warn);
+      process.stdout.write(`Test loss: ${outcome.test.loss} / Test accuracy: ${outcome.test.accuracy}\n`);
+      runs.push({ name: plan.model.spec.name, history: outcome.history, test: outcome.test, secondsPerEpoch: outcome.secondsPerEpoch, params: plan.model.paramCount });
+    } catch (e) {
+      if (!(e instanceof TrainingInterrupted)) throw e;
+      warn(`Interrupted while training ${plan.model.spec.name}; finished runs are in ${outDir}, and this one can be resumed with: nnc train ${plan.model.file} --resume ${plan.outDir}`);
+      return INTERRUPTED_EXIT_CODE;
+    }
+  }
+  const report = await writeReportOrWarn(outDir, runs, warn);
+  process.stdout.write('\n' + comparisonTable(runs) + '\n');
+  process.stdout.write(report === null ? `Runs are in ${outDir}\n` : `Wrote ${report} and the charts beside it; each run is in its subfolder\n`);
+  return 0;
+}
+
+/** Says when a model's own fit settings are set aside for the shared ones. */
+function noteOwnSettings(model: CompiledModel, shared: RunSettings): void {
+  const own = settingsFor(model, {});
+  const differs = (['epochs', 'batchSize', 'seed', 'shuffle', 'validationSplit', 'data'] as const)
+    .filter((k) => own[k] !== shared[k])
+    .map((k) => `${k} ${String(own[k])} -> ${String(shared[k])}`);
+  if (differs.length > 0) process.stderr.write(`nnc compare: ${model.file}: trained with the shared settings (${differs.join(', ')})\n`);
+}
+
+function uniqueNames(names: readonly string[]): string[] {
+  const seen = new Map<string, number>();
+  return names.map((n) => {
+    const k = (seen.get(n) ?? 0) + 1;
+    seen.set(n, k);
+    return k === 1 ? n : `${n}-${k}`;
+  });
+}
+
+export function comparisonTable(runs: readonly ReportRun[]): string {
+  const header = ['Model', 'Test loss', 'Test accuracy', 's/epoch', 'Parameters'];
+  const rows = runs.map((r) => [
+    r.name,
+    r.test === null ? '-' : r.test.loss.toFixed(4),
+    r.test === null ? '-' : r.test.accuracy.toFixed(4),
+    r.secondsPerEpoch.toFixed(1),
+    r.params.toLocaleString('en-US'),
+  ]);
+  const widths = header.map((h, k) => Math.max(h.length, ...rows.map((r) => r[k].length)));
+  const line = (cells: readonly string[]): string => cells.map((c, k) => (k === 0 ? c.padEnd(widths[k]) : c.padStart(widths[k]))).join('  ');
+  return [line(header), ...rows.map(line)].join('\n');
+}
