@@ -42,6 +42,8 @@ class Cursor {
 }
 
 const WORD = /^[A-Za-z_][A-Za-z0-9_.:-]*/;
+/** A bare key of a `{key: value}` map stops before ':' (see the printer's MAP_KEY). */
+const MAP_KEY = /^[A-Za-z_][A-Za-z0-9_]*/;
 const NUMBER = /^-?(?:\d+\.?\d*(?:[eE][+-]?\d+)?|\.\d+(?:[eE][+-]?\d+)?)/;
 const STRING = /^"(?:[^"\\]|\\.)*"/;
 
@@ -61,7 +63,7 @@ function parseValue(c: Cursor): AttrValue {
     const obj: Record<string, AttrValue> = {};
     if (!c.eat('}')) {
       do {
-        const key = c.match(WORD) ?? parseString(c);
+        const key = c.match(MAP_KEY) ?? parseString(c);
         c.expect(':');
         obj[key] = parseValue(c);
       } while (c.eat(','));
@@ -139,7 +141,7 @@ function parseNodeLine(c: Cursor): Node {
   }
   const attrs: Record<string, AttrValue> = {};
   while (c.peek() !== ':') {
-    const key = c.match(WORD) ?? c.fail('expected an attribute or \': type\'');
+    const key = c.match(WORD) ?? (c.peek() === '"' ? parseString(c) : c.fail('expected an attribute or \': type\''));
     c.expect('=');
     attrs[key] = parseValue(c);
   }
