@@ -44,7 +44,7 @@ export function evaluateCase(op: string, c: OpCase): Tensor {
 }
 
 /** inferType's shape (N bound) is the shape evaluate produces, and the values are finite. */
-export function itInfersTheEvaluatedShape(op: string, cases: fc.Arbitrary<OpCase>, expectedShape?: (c: OpCase) => readonly number[], numRuns = 30): void {
+export function itInfersTheEvaluatedShape<C extends OpCase>(op: string, cases: fc.Arbitrary<C>, expectedShape?: (c: C) => readonly number[], numRuns = 30): void {
   it(`${op}: the shape rule agrees with the evaluated shape`, () => {
     fc.assert(fc.property(cases, (c) => {
       const y = evaluateCase(op, c);
