@@ -29,7 +29,9 @@ export function broadcastTuning(p: GemmParams): BroadcastTuning {
   const blockCols = t.blockCols ?? Math.max(cols, fit);
   if (blockCols % cols !== 0) throw new Error(`gemm ${p.name}: blockCols ${blockCols} is not a multiple of the tile's ${cols} columns`);
   const split = t.split ?? (Math.ceil(p.m / rows) >= Math.ceil(p.n / cols) ? 'm' : 'n');
-  return { rows, cols, unroll: Math.max(1, t.unroll ?? 4), blockCols, split };
+  // Measured (bench/kernels/explore.ts): 4x8 without unrolling beats 4x12, 4x16, 6x8 and any unroll;
+  // longer straight-line bodies make V8 spill the accumulators.
+  return { rows, cols, unroll: Math.max(1, t.unroll ?? 1), blockCols, split };
 }
 
 function tileCode(b: FuncBuilder, p: GemmParams, t: BroadcastTuning, rows: number, cols: number, out: EpilogueWriter): string[] {
