@@ -5,7 +5,7 @@ export class Locals {
   private readonly decls = new Map<string, string>();
 
   /** Declares `$name` once and returns `name`. */
-  declare(name: string, type: 'i32' | 'f32' | 'v128'): string {
+  declare(name: string, type: 'i32' | 'f32' | 'f64' | 'v128'): string {
     const prev = this.decls.get(name);
     if (prev !== undefined && prev !== type) throw new Error(`local $${name} declared as ${prev} and ${type}`);
     this.decls.set(name, type);
