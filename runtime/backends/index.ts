@@ -3,6 +3,7 @@
 import type { CompiledModel } from '../../compiler/pipeline';
 import type { Engine } from '../engine';
 import { createReferenceEngine } from './reference/engine';
+import { createCpuEngine } from './cpu/engine';
 
 export type BackendName = 'cpu' | 'gpu' | 'reference';
 
@@ -17,9 +18,11 @@ export async function createEngine(model: CompiledModel, opts: EngineOptions): P
   switch (opts.backend) {
     case 'reference':
       return createReferenceEngine(model, opts.seed);
-    default:
-      // The compiled backends plug in here as they land; until then the reference runs.
-      (opts.notice ?? ((l: string) => process.stderr.write(l + '\n')))(`nnc: the ${opts.backend} backend is not built yet; running the float64 reference`);
-      return createReferenceEngine(model, opts.seed);
+    case 'cpu':
+      return createCpuEngine(model, opts.seed);
+    case 'gpu':
+      // The gpu.js backend runs its kernels op by op; the fused plan runs on the CPU backend.
+      (opts.notice ?? ((l: string) => process.stderr.write(l + '\n')))('nnc: --backend gpu: the fused training step is not generated for gpu.js yet; running the CPU backend');
+      return createCpuEngine(model, opts.seed);
   }
 }

@@ -28,12 +28,26 @@ export function moduleText(src: WatModuleSource): string {
   ].join('\n');
 }
 
-let wabtPromise: ReturnType<typeof wabtInit> | undefined;
+type Wabt = Awaited<ReturnType<typeof wabtInit>>;
+let wabtPromise: Promise<Wabt> | undefined;
+let wabtLoaded: Wabt | undefined;
+
+/** Loads the assembler (wabt's wasm build) once; afterwards `assembleWatSync` works. */
+export async function loadAssembler(): Promise<void> {
+  wabtPromise ??= wabtInit();
+  wabtLoaded = await wabtPromise;
+}
 
 /** WAT text -> wasm bytes, with SIMD and threads enabled; throws with wabt's message on a bad text. */
 export async function assembleWat(text: string, fileName = 'kernels.wat'): Promise<Uint8Array> {
-  wabtPromise ??= wabtInit();
-  const wabt = await wabtPromise;
+  await loadAssembler();
+  return assembleWatSync(text, fileName);
+}
+
+/** As assembleWat, once `loadAssembler()` has resolved (compiling for a new batch size mid-run needs no await). */
+export function assembleWatSync(text: string, fileName = 'kernels.wat'): Uint8Array {
+  const wabt = wabtLoaded;
+  if (!wabt) throw new Error('assembleWatSync: call loadAssembler() first');
   const features = { simd: true, threads: true, mutable_globals: true, sat_float_to_int: true, bulk_memory: true };
   const parsed = wabt.parseWat(fileName, text, features);
   try {

@@ -1,0 +1,237 @@
+// codegen/cpu: Fusion -> CpuProgram. Places every value in one linear memory (memory plan),
+// emits one WAT function per fused kernel, groups consecutive WAT kernels into segments
+// (one call per thread runs a whole segment, with barriers between dependent kernels) and
+// leaves the few small opaque nodes (softmax, the loss head) to JS steps.
+
+import type { Graph, Node } from '../../ir/types';
+import { bindShape, shapeSize } from '../../ir/types';
+import type { Fusion, FusedKernel } from '../../passes/fuse';
+import { planMemory, type BufferRequest, type MemoryPlan } from '../../passes/memory';
+import { rowAddress, iterSpace } from '../../passes/layout';
+import { composeKernel, inlineLets } from './compose';
+import { anchorRule } from './anchors';
+import { S } from '../../ir/scalar';
+import type { WatFunction } from './wat/module';
+import { moduleText } from './wat/module';
+import { withMathHelpers } from './wat/math';
+import { emitRowLoop, emitReductionCombine, needsReductionCombine, reductionScratchBytes, type RowLoopParams } from './wat/loop';
+import type { Epilogue } from './wat/epilogue';
+
+export type CpuStep =
+  | { readonly kind: 'wasm'; readonly segment: string; readonly kernels: readonly string[] }
+  | { readonly kind: 'js'; readonly node: number }
+  | { readonly kind: 'mask'; readonly node: number };
+
+export interface ValueSlot { readonly offset: number; readonly shape: readonly number[] }
+
+export interface CpuProgram {
+  readonly graph: Graph;
+  readonly batch: number;
+  readonly threads: number;
+  readonly functions: readonly WatFunction[];
+  readonly wat: string;
+  readonly pages: number;
+  readonly steps: readonly CpuStep[];
+  /** Where each value lives (aliases share their source's bytes). */
+  readonly slots: ReadonlyMap<number, ValueSlot>;
+  /** Constants to fill once after instantiation. */
+  readonly constants: readonly { readonly offset: number; readonly count: number; readonly value: number }[];
+  readonly memory: MemoryPlan;
+}
+
+interface PendingKernel {
+  readonly index: number;
+  readonly kernel: FusedKernel;
+  readonly scratch: number;
+}
+
+const valueKey = (id: number): string => `v${id}`;
+
+/**
+ * Kernels this code generator cannot emit as WAT (an anchor op without an emitter, a loop
+ * whose operands have no row/column address) run node by node as JS steps: each node is
+ * materialised, so the plan gives every one of them a buffer.
+ */
+function splitUnlowerable(fusion: Fusion, batch: number): Fusion {
+  const graph = fusion.graph;
+  const byId = new Map(graph.nodes.map((n) => [n.id, n]));
+  const shapeOf = (id: number): number[] => bindShape((byId.get(id) as Node).type.shape, batch);
+  const kernels = fusion.kernels.flatMap((k): FusedKernel[] => {
+    const lowerable = k.kind === 'anchor'
+      ? anchorRule((byId.get(k.anchor as number) as Node).op) !== undefined
+      : k.kind === 'loop' ? loopParams(graph, k, (id) => ({ offset: 0, shape: shapeOf(id) }), 0, 1, batch) !== null : true;
+    if (lowerable) return [k];
+    return k.nodes.map((id) => ({
+      kind: 'opaque', anchor: null, nodes: [id], space: null, outputs: [id],
+      inputs: (byId.get(id) as Node).inputs,
+    }));
+  });
+  return { ...fusion, kernels };
+}
+
+export function buildCpuProgram(fused: Fusion, batch: number, threads: number): CpuProgram {
+  const fusion = splitUnlowerable(fused, batch);
+  const graph = fusion.graph;
+  const byId = new Map(graph.nodes.map((n) => [n.id, n]));
+  const shapeOf = (id: number): number[] => bindShape((byId.get(id) as Node).type.shape, batch);
+  const { requests, aliasOf, pending } = bufferRequests(fusion, shapeOf, threads);
+  const memory = planMemory(requests);
+  const slots = new Map<number, ValueSlot>();
+  for (const n of graph.nodes) {
+    const key = valueKey(aliasOf.get(n.id) ?? n.id);
+    const offset = memory.offsets.get(key);
+    if (offset !== undefined) slots.set(n.id, { offset, shape: shapeOf(n.id) });
+  }
+  const functions: WatFunction[] = [];
+  const steps: CpuStep[] = [];
+  let segment: string[] = [];
+  const flush = (): void => {
+    if (segment.length === 0) return;
+    const name = `seg${steps.length}`;
+    steps.push({ kind: 'wasm', segment: name, kernels: segment });
+    segment = [];
+  };
+  for (const p of pending) {
+    const k = p.kernel;
+    const scratch = memory.offsets.get(`scratch${p.index}`) ?? 0;
+    if (k.kind === 'source') {
+      const n = byId.get(k.nodes[0]) as Node;
+      if (n.op === 'dropoutMask') { flush(); steps.push({ kind: 'mask', node: n.id }); }
+      continue;
+    }
+    if (k.kind === 'alias') continue;
+    if (k.kind === 'opaque') { flush(); for (const id of k.nodes) steps.push({ kind: 'js', node: id }); continue; }
+    const emitted = k.kind === 'loop' ? emitLoopKernel(graph, k, p.index, slots, scratch, threads, batch) : emitAnchorKernel(graph, k, p.index, slots, scratch, threads, shapeOf);
+    if (!emitted) { flush(); for (const id of k.nodes) steps.push({ kind: 'js', node: id }); continue; }
+    functions.push(...emitted);
+    segment.push(...emitted.map((f) => f.name));
+  }
+  flush();
+  const constants = graph.nodes.filter((n) => n.op === 'constant' && slots.has(n.id)).map((n) => {
+    const s = slots.get(n.id) as ValueSlot;
+    return { offset: s.offset, count: shapeSize(s.shape), value: Number(n.attrs.value) };
+  });
+  const pages = Math.ceil((memory.totalBytes + 65536) / 65536);
+  const all = withMathHelpers([...functions, ...segmentFunctions(steps, threads)]);
+  return { graph, batch, threads, functions: all, wat: moduleText({ functions: all, pages }), pages, steps, slots, constants, memory };
+}
+
+/** One exported function per segment: its kernels in order, a barrier between each. */
+function segmentFunctions(steps: readonly CpuStep[], threads: number): WatFunction[] {
+  return steps.flatMap((s) => {
+    if (s.kind !== 'wasm') return [];
+    const calls = s.kernels.map((k) => `    (call $${k} (local.get $tid) (local.get $nth))`);
+    const body = calls.join(threads > 1 ? '\n    (call $barrier (local.get $tid) (local.get $nth))\n' : '\n');
+    return [{ name: s.segment, text: `  (func $${s.segment} (param $tid i32) (param $nth i32)\n${body})` }];
+  });
+}
+
+function bufferRequests(fusion: Fusion, shapeOf: (id: number) => number[], threads: number): { requests: BufferRequest[]; aliasOf: Map<number, number>; pending: PendingKernel[] } {
+  const graph = fusion.graph;
+  const byId = new Map(graph.nodes.map((n) => [n.id, n]));
+  const aliasOf = new Map<number, number>();
+  const first = new Map<number, number>();
+  const last = new Map<number, number>();
+  const pinned = new Set<number>(Object.values(graph.outputs));
+  const pending: PendingKernel[] = [];
+  const requests: BufferRequest[] = [];
+  fusion.kernels.forEach((k, index) => {
+    for (const id of k.nodes) {
+      const n = byId.get(id) as Node;
+      if (k.kind === 'alias') aliasOf.set(id, aliasOf.get(n.inputs[0]) ?? n.inputs[0]);
+      if (n.op === 'input' || n.op === 'param' || n.op === 'constant') pinned.add(id);
+    }
+    const root = (id: number): number => aliasOf.get(id) ?? id;
+    for (const id of k.outputs) if (!first.has(root(id))) first.set(root(id), index);
+    for (const id of k.inputs) last.set(root(id), index);
+    for (const id of k.outputs) if (!last.has(root(id))) last.set(root(id), index);
+    const scratch = scratchBytes(graph, k, shapeOf, threads);
+    if (scratch > 0) requests.push({ key: `scratch${index}`, bytes: scratch, first: index, last: index });
+    pending.push({ index, kernel: k, scratch });
+  });
+  for (const id of Object.values(graph.outputs)) pinned.add(aliasOf.get(id) ?? id);
+  // Pinned first, in graph order (params stay contiguous, then grads as the outputs list them).
+  const pinnedOrder = [...graph.nodes.map((n) => n.id).filter((id) => pinned.has(id) && !aliasOf.has(id))];
+  for (const id of pinnedOrder) requests.push({ key: valueKey(id), bytes: 4 * shapeSize(shapeOf(id)), first: 0, last: 0, pinned: true });
+  for (const [id, f] of first) {
+    if (pinned.has(id) || aliasOf.has(id)) continue;
+    requests.push({ key: valueKey(id), bytes: 4 * shapeSize(shapeOf(id)), first: f, last: last.get(id) ?? f });
+  }
+  return { requests, aliasOf, pending };
+}
+
+function scratchBytes(graph: Graph, k: FusedKernel, shapeOf: (id: number) => number[], threads: number): number {
+  if (k.kind === 'loop') {
+    const p = loopParams(graph, k, (id) => ({ offset: 0, shape: shapeOf(id) }), 0, threads, batchOf(graph, shapeOf));
+    return p ? reductionScratchBytes(p) : 0;
+  }
+  if (k.kind === 'anchor' && k.anchor !== null) {
+    const n = graph.nodes.find((x) => x.id === k.anchor) as Node;
+    const rule = anchorRule(n.op);
+    return rule ? rule.scratchBytes(n, n.inputs.map(shapeOf), shapeOf(n.id), threads) : 0;
+  }
+  return 0;
+}
+
+/** The bound batch size, read off the graph's first batched value. */
+function batchOf(graph: Graph, shapeOf: (id: number) => number[]): number {
+  for (const n of graph.nodes) {
+    const k = n.type.shape.indexOf('N');
+    if (k >= 0) return shapeOf(n.id)[k];
+  }
+  return 1;
+}
+
+function addressOf(slot: ValueSlot, space: readonly number[]): { offset: number; rowPeriod: number; rowStride: number; colStride: number } | null {
+  const a = rowAddress(slot.shape, space);
+  return a ? { offset: slot.offset, ...a } : null;
+}
+
+function loopParams(graph: Graph, k: FusedKernel, slotOf: (id: number) => ValueSlot, scratch: number, threads: number, batch: number): RowLoopParams | null {
+  if (!k.space) return null;
+  const space = bindShape(k.space, batch);
+  const { rows, cols } = iterSpace(space);
+  const c = composeKernel(graph, k, 0);
+  const operands = c.operands.map((id) => addressOf(slotOf(id), space));
+  if (operands.some((o) => o === null)) return null;
+  const base = c.operands.length;
+  const stores = c.letOf.flatMap((id, j) => (k.outputs.includes(id) ? [{ expr: S.arg(base + j), offset: slotOf(id).offset, rowStride: cols }] : []));
+  const reductions = c.reductions.map((r) => {
+    const target = addressOf(slotOf(r.id), space);
+    if (!target || r.arg < 0) throw new Error(`reduction %${r.id} cannot be addressed over [${space}]`);
+    return { expr: S.arg(r.arg), target };
+  });
+  return {
+    name: 'k', rows, cols,
+    operands: operands as NonNullable<(typeof operands)[number]>[],
+    lets: c.lets, stores, reductions, partialOffset: scratch, maxThreads: threads,
+  };
+}
+
+function emitLoopKernel(graph: Graph, k: FusedKernel, index: number, slots: ReadonlyMap<number, ValueSlot>, scratch: number, threads: number, batch: number): WatFunction[] | null {
+  const p = loopParams(graph, k, (id) => slots.get(id) as ValueSlot, scratch, threads, batch);
+  if (!p) return null;
+  const named = { ...p, name: `k${index}` };
+  const fns = [emitRowLoop(named)];
+  if (needsReductionCombine(named)) fns.push(emitReductionCombine(named));
+  return fns;
+}
+
+function emitAnchorKernel(graph: Graph, k: FusedKernel, index: number, slots: ReadonlyMap<number, ValueSlot>, scratch: number, threads: number, shapeOf: (id: number) => number[]): WatFunction[] | null {
+  const node = graph.nodes.find((n) => n.id === k.anchor) as Node;
+  const rule = anchorRule(node.op);
+  if (!rule) return null;
+  const outShape = shapeOf(node.id);
+  const { cols } = iterSpace(outShape);
+  const c = composeKernel(graph, k, 1);
+  const operands = c.operands.map((id) => addressOf(slots.get(id) as ValueSlot, outShape));
+  if (operands.some((o) => o === null)) return null;
+  const inlined = inlineLets(c, 1);
+  const stores = k.outputs.map((id) => {
+    const expr = id === node.id ? S.arg(0) : inlined[c.letOf.indexOf(id)];
+    return { expr, offset: (slots.get(id) as ValueSlot).offset, ld: cols };
+  });
+  const epilogue: Epilogue = { operands: operands as NonNullable<(typeof operands)[number]>[], stores };
+  const inputs = node.inputs.map((id) => slots.get(id) as ValueSlot);
+  return rule.emit({ name: `k${index}`, node, inputs, outShape, epilogue, scratch, threads });
+}

@@ -1,0 +1,78 @@
+// Runs one CpuProgram: its wasm module over its own memory, JS steps for the small opaque
+// nodes, dropout masks drawn in graph order from the step's seed (the same sequence the
+// reference interpreter draws, so both backends see the same masks).
+
+import type { CpuProgram, ValueSlot } from '../../../compiler/codegen/cpu/program';
+import { assembleWatSync, sharedMemory } from '../../../compiler/codegen/cpu/wat/module';
+import { getOp } from '../../../compiler/ops/index';
+import { tensor } from '../../../compiler/ir/tensor';
+import type { Node } from '../../../compiler/ir/types';
+import { Rng } from '../../rng';
+
+type KernelFn = (tid: number, nth: number) => void;
+
+export class ProgramRunner {
+  private constructor(
+    readonly program: CpuProgram,
+    readonly memory: WebAssembly.Memory,
+    private readonly segments: Map<string, KernelFn>,
+    private readonly nodes: Map<number, Node>,
+    private readonly masks: readonly Node[],
+  ) {}
+
+  /** Synchronous (after `loadAssembler()`), so an engine can compile a new batch size mid-epoch. */
+  static create(program: CpuProgram): ProgramRunner {
+    const bytes = assembleWatSync(program.wat);
+    const memory = sharedMemory(program.pages);
+    const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } });
+    const segments = new Map<string, KernelFn>();
+    for (const s of program.steps) if (s.kind === 'wasm') segments.set(s.segment, instance.exports[s.segment] as KernelFn);
+    const nodes = new Map(program.graph.nodes.map((n) => [n.id, n]));
+    const runner = new ProgramRunner(program, memory, segments, nodes, program.graph.nodes.filter((n) => n.op === 'dropoutMask'));
+    for (const c of program.constants) runner.view(c.offset, c.count).fill(c.value);
+    return runner;
+  }
+
+  view(offset: number, count: number): Float32Array {
+    return new Float32Array(this.memory.buffer, offset, count);
+  }
+
+  slot(id: number): ValueSlot {
+    const s = this.program.slots.get(id);
+    if (!s) throw new Error(`value %${id} has no buffer`);
+    return s;
+  }
+
+  valueView(id: number): Float32Array {
+    const s = this.slot(id);
+    return this.view(s.offset, s.shape.reduce((a, b) => a * b, 1));
+  }
+
+  /** Runs the whole program once. */
+  run(seed: number): void {
+    this.drawMasks(seed);
+    for (const step of this.program.steps) {
+      if (step.kind === 'wasm') (this.segments.get(step.segment) as KernelFn)(0, 1);
+      else if (step.kind === 'js') this.runOpaque(step.node);
+    }
+  }
+
+  private drawMasks(seed: number): void {
+    if (this.masks.length === 0) return;
+    const rng = new Rng(seed);
+    for (const m of this.masks) {
+      const rate = Number(m.attrs.rate);
+      const keep = 1 / (1 - rate);
+      const out = this.valueView(m.id);
+      for (let i = 0; i < out.length; i++) out[i] = rng.next() < rate ? 0 : keep;
+    }
+  }
+
+  /** Small opaque nodes (softmax, the loss head) run their float64 reference on the values in memory. */
+  private runOpaque(id: number): void {
+    const node = this.nodes.get(id) as Node;
+    const inputs = node.inputs.map((i) => tensor(this.slot(i).shape, this.valueView(i)));
+    const out = getOp(node.op).evaluate(inputs, node.attrs, { outShape: this.slot(id).shape, batch: this.program.batch, random: () => 0 });
+    this.valueView(id).set(out.data);
+  }
+}
