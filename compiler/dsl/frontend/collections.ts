@@ -51,7 +51,7 @@ function propertyKey(r: Reader, name: PropertyName): string | null {
   let key: string | null = null;
   if (Node.isIdentifier(name)) key = name.getText();
   else if (Node.isStringLiteral(name)) key = name.getLiteralValue();
-  else if (Node.isNumericLiteral(name)) key = String(name.getLiteralValue());
+  else if (Node.isNumericLiteral(name)) key = String(Number(name.compilerNode.text));
   if (key === null) return r.report(name, `computed or private property names ('${snippet(name.getText())}') are not allowed in a model file`);
   if (key === '__proto__') return r.report(name, "'__proto__' is not allowed as a property name in a model file");
   return key;

@@ -2,7 +2,7 @@
 // literals, negative numbers, arrays, objects, const names, and calls of the DSL functions,
 // which it makes itself with the values it read. Anything else is a diagnostic at its node.
 
-import { Node, SyntaxKind, type CallExpression, type Identifier, type PrefixUnaryExpression } from 'ts-morph';
+import { Node, SyntaxKind, type CallExpression, type Identifier, type NumericLiteral, type PrefixUnaryExpression } from 'ts-morph';
 import { DslError, describeValue } from '../errors';
 import { closest } from '../suggest';
 import { snippet } from './diagnostics';
@@ -20,8 +20,14 @@ function unwrap(node: Node): Node | null {
   return null;
 }
 
+/** A numeric literal's value. The compiler's normalised text, not ts-morph's getLiteralValue(), which reads 5e-324 as 5. */
+function numericValue(node: NumericLiteral): number {
+  return Number(node.compilerNode.text);
+}
+
 function literal(node: Node): { value: unknown } | null {
-  if (Node.isNumericLiteral(node) || Node.isStringLiteral(node) || Node.isNoSubstitutionTemplateLiteral(node)) return { value: node.getLiteralValue() };
+  if (Node.isNumericLiteral(node)) return { value: numericValue(node) };
+  if (Node.isStringLiteral(node) || Node.isNoSubstitutionTemplateLiteral(node)) return { value: node.getLiteralValue() };
   if (Node.isTrueLiteral(node) || Node.isFalseLiteral(node)) return { value: node.getLiteralValue() };
   if (Node.isNullLiteral(node)) return { value: null };
   return null;

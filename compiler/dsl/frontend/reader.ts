@@ -5,6 +5,7 @@ import type { Node, SourceFile } from 'ts-morph';
 import type { Diagnostic, SourceLocation } from './diagnostics';
 import type { DslFunction } from './registry';
 import type { LocTree } from './loc-tree';
+import { LineMap } from './line-map';
 
 /** A value read from the file, where it came from, and which DSL function made it (if one did). */
 export interface Evaluated {
@@ -23,7 +24,7 @@ export type Binding =
   /** A const declared further down the file, not yet initialised. */
   | { readonly kind: 'pending' };
 
-const MAX_VALUES = 1_000_000;
+const MAX_VALUES = 100_000;
 
 export class Reader {
   readonly diagnostics: Diagnostic[] = [];
@@ -31,11 +32,14 @@ export class Reader {
   private values = 0;
   private budgetReported = false;
 
-  constructor(readonly sourceFile: SourceFile, readonly fileName: string) {}
+  private readonly lines: LineMap;
+
+  constructor(readonly sourceFile: SourceFile, readonly fileName: string) {
+    this.lines = new LineMap(sourceFile.getFullText());
+  }
 
   locationOf(node: Node): SourceLocation {
-    const { line, column } = this.sourceFile.getLineAndColumnAtPos(node.getStart());
-    return { file: this.fileName, line, column };
+    return { file: this.fileName, ...this.lines.position(node.getStart()) };
   }
 
   /** Records a diagnostic at `node`; returns null so callers can `return r.report(...)`. */

@@ -3,6 +3,7 @@
 
 import { Project, ts, type SourceFile } from 'ts-morph';
 import type { Diagnostic } from './diagnostics';
+import { LineMap } from './line-map';
 
 const IN_MEMORY_NAME = '/model.ts';
 
@@ -17,8 +18,9 @@ export function parseSource(source: string): { sourceFile: SourceFile; project: 
 }
 
 export function syntaxDiagnostics(project: Project, sourceFile: SourceFile, fileName: string): Diagnostic[] {
+  const lines = new LineMap(sourceFile.getFullText());
   return project.getProgram().getSyntacticDiagnostics(sourceFile).map((d) => {
-    const { line, column } = sourceFile.getLineAndColumnAtPos(d.getStart() ?? 0);
+    const { line, column } = lines.position(d.getStart() ?? 0);
     const text = ts.flattenDiagnosticMessageText(d.compilerObject.messageText, ' ');
     return { file: fileName, line, column, message: `syntax error: ${text}` };
   });
