@@ -10,15 +10,18 @@ import type { EmitArgs, GpuEmitter } from './kernel';
 import { broadcastIndex, linearIndex } from './layout';
 import { renderNumber, renderScalarGpu } from './render-scalar';
 
-/** Each input read at its broadcast position, then the op's scalar expression over them. */
-export function pointwiseEmitter(scalarOf: (attrs: Attrs) => ScalarExpr): GpuEmitter {
+/**
+ * Each input read at its broadcast position, then the op's scalar expression over them;
+ * arguments after the inputs are the named float uniforms `uniforms`.
+ */
+export function pointwiseEmitter(scalarOf: (attrs: Attrs) => ScalarExpr, uniforms: readonly string[] = []): GpuEmitter {
   return ({ w, attrs, inputs, coords }) => {
     const values = inputs.map((input) => {
       const v = w.fresh('v');
       w.line(`const ${v} = ${input.name}[${broadcastIndex(coords, input.shape)}];`);
       return v;
     });
-    return renderScalarGpu(scalarOf(attrs), values);
+    return renderScalarGpu(scalarOf(attrs), [...values, ...uniforms]);
   };
 }
 
