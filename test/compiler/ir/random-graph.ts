@@ -50,7 +50,7 @@ class Construction {
 
 /** Static dims of `shape` after the batch axis (null when some other axis is N). */
 function staticTail(shape: Shape): number[] | null {
-  const tail = shape[0] === 'N' ? shape.slice(1) : shape;
+  const tail = shape[0] === 'N' ? shape.slice(1) : [...shape];
   return tail.every((d): d is number => d !== 'N') ? tail : null;
 }
 

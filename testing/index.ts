@@ -1,0 +1,15 @@
+// nnc/testing: the property-testing kit nnc tests itself with, for users who add ops or
+// models. fast-check arbitraries for tensors, op cases and model specs; gradient checks
+// of one op, of any graph, and of a whole model file, all in float64 against the
+// reference interpreter.
+
+export * from './arbitraries/tensor';
+export * from './arbitraries/spec';
+export {
+  checkOpGradient, checkGraphGradients, prepareGradCheck, runGradCheck, formatGradCheckReport, singleOpGraph, OBJECTIVE,
+  type GradCheckOptions, type GraphCheckOptions, type OpCheckOptions, type GradCheckEntry, type GradCheckReport, type GradCheckProblem,
+} from './gradcheck';
+export {
+  checkModelGradients, checkCompiledGradients, modelFeeds, ModelCompileError,
+  type ModelGradOptions, type ModelGradReport, type ParamGradResult,
+} from './check-model';
