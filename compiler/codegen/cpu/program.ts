@@ -10,6 +10,7 @@ import { planMemory, type BufferRequest, type MemoryPlan } from '../../passes/me
 import { rowAddress, iterSpace } from '../../passes/layout';
 import { composeKernel, inlineLets } from './compose';
 import { anchorRule } from './anchors';
+import './anchors-pool';
 import { S } from '../../ir/scalar';
 import type { WatFunction } from './wat/module';
 import { moduleText } from './wat/module';
