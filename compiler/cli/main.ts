@@ -3,13 +3,11 @@
 import type { Command } from './command';
 import { UsageError } from './command';
 import { command as build } from './commands/build';
+import { command as train } from './commands/train';
+import { command as evaluate } from './commands/eval';
+import { command as compare } from './commands/compare';
 
-const COMMANDS: Command[] = [build];
-
-/** Commands defined in other modules register here (train, eval, compare, check, bench). */
-export function registerCommand(c: Command): void {
-  if (!COMMANDS.some((x) => x.name === c.name)) COMMANDS.push(c);
-}
+const COMMANDS: Command[] = [build, train, evaluate, compare];
 
 function help(): string {
   return `Usage: nnc <command> [options]
