@@ -4,7 +4,7 @@
 // transpose-and-add turns four such vectors into one vector of four adjacent outputs.
 
 import { EpilogueWriter } from './epilogue';
-import { emitTileLoops } from './gemm-loops';
+import { tileLoops } from './gemm-loops';
 import { gemmEpilogue, type GemmParams } from './gemm-params';
 import { bump, FuncBuilder, get, i32, loadFloats, set } from './gemm-wat';
 
@@ -99,7 +99,7 @@ export function emitGemmDot(p: GemmParams): string {
   const b = new FuncBuilder(p.name);
   b.local('s01', 'v128');
   const out = new EpilogueWriter(b, gemmEpilogue(p), 'ep');
-  emitTileLoops(b, { m: p.m, n: p.n, rows: t.rows, cols: t.cols, split: t.split, blockTiles: t.blockCols / t.cols },
-    (rows, cols) => tileCode(b, p, t, rows, cols, out));
+  b.emit(...tileLoops(b, { m: p.m, n: p.n, rows: t.rows, cols: t.cols, split: t.split, blockTiles: t.blockCols / t.cols },
+    (rows, cols) => tileCode(b, p, t, rows, cols, out)));
   return b.text();
 }

@@ -21,7 +21,7 @@ export interface TileGrid {
 /** Body of one tile: `rows` x `cols` statically, starting at runtime locals $m0, $n0. */
 export type TileBody = (rows: number, cols: number) => string[];
 
-function loopUntil(label: string, counter: string, end: string, body: string[], step = 1): string[] {
+export function loopUntil(label: string, counter: string, end: string, body: string[], step = 1): string[] {
   return [
     `(block $${label}_done`,
     `  (br_if $${label}_done (i32.ge_u ${get(counter)} ${end}))`,
@@ -40,23 +40,16 @@ function remainderSwitch(isLast: string, remainder: number, full: string[], part
   return [`(if ${isLast}`, '  (then', ...partial().map((l) => `    ${l}`), '  )', '  (else', ...full.map((l) => `    ${l}`), '  )', ')'];
 }
 
-export function emitTileLoops(b: FuncBuilder, g: TileGrid, body: TileBody): void {
+/** The loop nest over thread $tid's tiles, as lines (it declares its locals in `b`). */
+export function tileLoops(b: FuncBuilder, g: TileGrid, body: TileBody): string[] {
   const mTiles = Math.ceil(g.m / g.rows);
   const nTiles = Math.ceil(g.n / g.cols);
   const mRem = g.m % g.rows;
   const nRem = g.n % g.cols;
-  for (const l of ['mt', 'nt', 'nb', 'nbEnd', 'm0', 'n0']) b.local(l, 'i32');
-  if (g.split === 'm') {
-    threadRange(b, 'mLo', 'mHi', mTiles);
-    b.local('nLo', 'i32');
-    b.local('nHi', 'i32');
-    b.emit(set('nLo', i32(0)), set('nHi', i32(nTiles)));
-  } else {
-    threadRange(b, 'nLo', 'nHi', nTiles);
-    b.local('mLo', 'i32');
-    b.local('mHi', 'i32');
-    b.emit(set('mLo', i32(0)), set('mHi', i32(mTiles)));
-  }
+  for (const l of ['mt', 'nt', 'nb', 'nbEnd', 'm0', 'n0', 'mLo', 'mHi', 'nLo', 'nHi']) b.local(l, 'i32');
+  const ranges = g.split === 'm'
+    ? [...threadRange('mLo', 'mHi', mTiles), set('nLo', i32(0)), set('nHi', i32(nTiles))]
+    : [...threadRange('nLo', 'nHi', nTiles), set('mLo', i32(0)), set('mHi', i32(mTiles))];
   const tileRow = (rows: number): string[] => {
     const full = body(rows, g.cols);
     const inner = [
@@ -74,5 +67,5 @@ export function emitTileLoops(b: FuncBuilder, g: TileGrid, body: TileBody): void
     set('mt', get('mLo')),
     ...loopUntil('mtl', 'mt', get('mHi'), mBody),
   ];
-  b.emit(set('nb', get('nLo')), ...loopUntil('nbl', 'nb', get('nHi'), blockBody, g.blockTiles));
+  return [...ranges, set('nb', get('nLo')), ...loopUntil('nbl', 'nb', get('nHi'), blockBody, g.blockTiles)];
 }

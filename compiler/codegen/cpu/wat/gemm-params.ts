@@ -9,6 +9,8 @@ export interface GemmTuning {
   readonly cols?: number;
   /** Reduction steps unrolled per loop iteration. */
   readonly unroll?: number;
+  /** Reduction steps per pass over C (broadcast form without epilogue only). */
+  readonly blockK?: number;
   /** Columns of C per cache block (a multiple of cols). */
   readonly blockCols?: number;
   /** Dimension divided among threads. Default: the one with more tiles. */

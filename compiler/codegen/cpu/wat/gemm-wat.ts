@@ -93,12 +93,10 @@ export function gatherFloats(ptr: string, offset: number, stride: number, count:
   return v;
 }
 
-/** WAT for thread $tid's share [lo, hi) of `total` work items split evenly over $nth threads. */
-export function threadRange(b: FuncBuilder, lo: string, hi: string, total: number): void {
-  b.local(lo, 'i32');
-  b.local(hi, 'i32');
-  b.emit(
+/** Sets i32 locals lo, hi to thread $tid's share [lo, hi) of `total` items split evenly over $nth. */
+export function threadRange(lo: string, hi: string, total: number): string[] {
+  return [
     set(lo, `(i32.div_u (i32.mul (local.get $tid) ${i32(total)}) (local.get $nth))`),
     set(hi, `(i32.div_u (i32.mul (i32.add (local.get $tid) (i32.const 1)) ${i32(total)}) (local.get $nth))`),
-  );
+  ];
 }

@@ -100,6 +100,16 @@ describe('emitGemm', () => {
     await runCase({ m: 30, n: 45, k: 10, ta: false, tb: true, pad: [0, 0, 0], accumulate: false, tuning: {}, threads: 2, seed: 10 });
   });
 
+  it('blocks the reduction (partial sums in C) without changing the result', async () => {
+    const arb = fc.record({
+      m: fc.integer({ min: 1, max: 13 }), n: fc.integer({ min: 1, max: 13 }), k: fc.integer({ min: 2, max: 40 }),
+      ta: fc.boolean(), pad: fc.constant<[number, number, number]>([1, 0, 2]), accumulate: fc.boolean(),
+      unroll: fc.integer({ min: 1, max: 3 }), blocks: fc.integer({ min: 1, max: 5 }),
+      threads: fc.integer({ min: 1, max: 3 }), seed: fc.integer({ min: 1, max: 1 << 30 }),
+    }).map(({ unroll, blocks, ...c }): Case => ({ ...c, tb: false, tuning: { unroll, blockK: unroll * blocks } }));
+    await fc.assert(fc.asyncProperty(arb, runCase), { numRuns: 30 });
+  });
+
   it('blocks columns without changing the result', async () => {
     await runCase({ m: 13, n: 40, k: 21, ta: false, tb: false, pad: [1, 2, 3], accumulate: true, tuning: { blockCols: 8 }, threads: 2, seed: 11 });
     await runCase({ m: 13, n: 41, k: 21, ta: false, tb: true, pad: [1, 2, 3], accumulate: false, tuning: { blockCols: 12, cols: 3 }, threads: 3, seed: 12 });
