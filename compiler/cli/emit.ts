@@ -6,6 +6,8 @@ import { printGraph } from '../ir/printer';
 import { simplify } from '../passes/simplify';
 import { fuse } from '../passes/fuse';
 import { printFusion } from '../passes/print-fusion';
+import { buildCpuProgram } from '../codegen/cpu/program';
+import { printPlan } from '../codegen/cpu/print-plan';
 
 export interface Emitter {
   readonly stage: string;
@@ -22,6 +24,14 @@ const EMITTERS: Emitter[] = [
   {
     stage: 'fused', description: 'the kernels of the forward and training graphs, and each fusion refused with its reason', file: 'fused.txt',
     render: (m) => printFusion('forward', fuse(simplify(m.forward))) + '\n' + printFusion('training step', fuse(simplify(m.training))),
+  },
+  {
+    stage: 'plan', description: 'the CPU schedule and memory plan of the training step (buffers, peak memory)', file: 'plan.txt',
+    render: (m, o) => printPlan('training step', buildCpuProgram(fuse(simplify(m.training)), o.batch, 1)),
+  },
+  {
+    stage: 'cpu', description: 'the generated CPU kernels of the training step (WebAssembly text)', file: 'training.wat',
+    render: (m, o) => buildCpuProgram(fuse(simplify(m.training)), o.batch, 1).wat + '\n',
   },
 ];
 
