@@ -101,7 +101,7 @@ export function fuse(graph: Graph): Fusion {
     }
     groupOf.set(node.id, joined);
   }
-  const groups = mergeSiblings([...new Set(groupOf.values())], graph, ancestors, groupOf);
+  const groups = mergeSiblings([...new Set(groupOf.values())], graph, groupOf);
   const kernels = order(groups, graph, pos).map((g) => toKernel(g, graph, uses, pos));
   return { graph, kernels, refusals: dedupe(refusals, groupOf) };
 }
@@ -159,14 +159,28 @@ function ancestorSets(graph: Graph): Map<number, Set<number>> {
   return anc;
 }
 
-function dependsOn(a: Group, b: Group, anc: Map<number, Set<number>>): boolean {
-  for (const x of a.nodes) for (const y of b.nodes) if ((anc.get(x) as Set<number>).has(y)) return true;
+/**
+ * Whether data flows from group `from` to group `to` through any chain of groups. Checked
+ * on groups, not nodes: once a group holds unrelated nodes (after a merge), a path can
+ * leave it from one member and come back into another group through a third.
+ */
+function reaches(from: Group, to: Group, groupOf: Map<number, Group>, uses: Map<number, number[]>): boolean {
+  const seen = new Set<Group>([from]);
+  const stack = [from];
+  for (let g = stack.pop(); g !== undefined; g = stack.pop()) {
+    for (const id of g.nodes) for (const u of uses.get(id) ?? []) {
+      const h = groupOf.get(u) as Group;
+      if (h === to) return true;
+      if (!seen.has(h)) { seen.add(h); stack.push(h); }
+    }
+  }
   return false;
 }
 
 /** Loops over the same space that read a common value and do not depend on each other merge. */
-function mergeSiblings(groups: Group[], graph: Graph, anc: Map<number, Set<number>>, groupOf: Map<number, Group>): Group[] {
+function mergeSiblings(groups: Group[], graph: Graph, groupOf: Map<number, Group>): Group[] {
   const byId = new Map(graph.nodes.map((n) => [n.id, n]));
+  const uses = consumers(graph);
   const reads = (g: Group): Set<number> => new Set([...g.nodes].flatMap((id) => (byId.get(id) as Node).inputs).filter((i) => !g.nodes.has(i)));
   let merged = true;
   while (merged) {
@@ -179,7 +193,7 @@ function mergeSiblings(groups: Group[], graph: Graph, anc: Map<number, Set<numbe
         if (!sa || !sb || !sameShape(sa, sb)) continue;
         const ra = reads(a);
         if (![...reads(b)].some((v) => ra.has(v))) continue;
-        if (dependsOn(a, b, anc) || dependsOn(b, a, anc)) continue;
+        if (reaches(a, b, groupOf, uses) || reaches(b, a, groupOf, uses)) continue;
         for (const id of b.nodes) { a.nodes.add(id); groupOf.set(id, a); }
         a.reduces ||= b.reduces;
         groups.splice(groups.indexOf(b), 1);
