@@ -85,7 +85,9 @@ export function prepareGradCheck(graph: Graph, feeds: Readonly<Record<string, Te
     objective = b.emit('reduceSum', [b.emit('mul', [outputId, weights])], { keepDims: false });
   }
   b.output(OBJECTIVE, objective);
-  const forward = eliminateDeadCode({ nodes: b.build().nodes, outputs: { [OBJECTIVE]: objective } });
+  // Dead code goes, but a target the objective ignores stays (its gradient is zero).
+  const kept = eliminateDeadCode({ nodes: b.build().nodes, outputs: { [OBJECTIVE]: objective, ...Object.fromEntries(targets.map((t) => [`%${t.id}`, t.id])) } });
+  const forward: Graph = { nodes: kept.nodes, outputs: { [OBJECTIVE]: objective } };
   const gradients = grad(forward, objective, targets.map((t) => t.id));
   return {
     objective: forward,

@@ -80,6 +80,16 @@ describe('testing/gradcheck', () => {
     assert.deepEqual(report.entries.map((e) => [e.name, e.checks]), [['in0', 6], ['in1', 3]]);
   });
 
+  it('checks a param the loss ignores: its gradient is zero', () => {
+    const b = new GraphBuilder();
+    const x = b.param('x', { shape: [2], dtype: 'f32' });
+    b.param('unused', { shape: [3], dtype: 'f32' });
+    b.output('loss', b.emit('reduceSum', [b.emit('square', [x])]));
+    const report = checkGraphGradients(b.build(), { x: random([2], 9), unused: random([3], 10) });
+    assert.ok(report.passed, formatGradCheckReport(report));
+    assert.deepEqual(report.entries.map((e) => [e.name, e.maxAbsError]), [['x', report.entries[0].maxAbsError], ['unused', 0]]);
+  });
+
   it('says which output or input it cannot find', () => {
     const { graph, feeds } = smallNetwork();
     assert.throws(() => checkGraphGradients(graph, feeds, { output: 'probs' }), /gradcheck: name the output to check \(outputs: loss\)/);
