@@ -32,9 +32,11 @@ export function gpuOutputDims(shape: readonly number[]): [number] {
 }
 
 /**
- * Declares `names[d]` = coordinate d of the flat index `flat` in `shape`. Division is
- * floor(a / b) corrected by one either way, so an inexact GPU division cannot misplace
- * an element (every product involved is an integer below 2^24, exact in float32).
+ * Declares `names[d]` = coordinate d of the flat index `flat` in `shape`. GLSL's float
+ * division may be 2.5 ulp off; the quotient here is below 2^23 (divisors are >= 2), where
+ * that is at most 1.25, so floor(a / b) is corrected by up to two either way. Every
+ * product compared is exact below 2^24 and stays above `a` beyond it, so the corrections
+ * are exact.
  */
 export function decodeFlatIndex(w: SourceWriter, flat: string, shape: readonly number[], names: readonly string[]): void {
   let rest = flat;
@@ -47,7 +49,9 @@ export function decodeFlatIndex(w: SourceWriter, flat: string, shape: readonly n
     const guess = w.fresh('f');
     const quotient = w.fresh('q');
     w.line(`const ${guess} = Math.floor(${rest} / ${size});`);
-    w.line(`const ${quotient} = ${guess} - (${guess} * ${size} > ${rest} ? 1 : 0) + ((${guess} + 1) * ${size} <= ${rest} ? 1 : 0);`);
+    const over = [0, 1].map((k) => `((${guess} - ${k}) * ${size} > ${rest} ? 1 : 0)`);
+    const under = [1, 2].map((k) => `((${guess} + ${k}) * ${size} <= ${rest} ? 1 : 0)`);
+    w.line(`const ${quotient} = ${guess} - ${over.join(' - ')} + ${under.join(' + ')};`);
     w.line(`const ${names[d]} = ${rest} - ${quotient} * ${size};`);
     rest = quotient;
   }
