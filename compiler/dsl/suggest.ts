@@ -1,11 +1,14 @@
 // "Did you mean ...?": the closest known name to a misspelt one.
 
-/** The candidate within edit distance 2 of `name` (ignoring case), if there is one. */
+/** The candidate `name` abbreviates, or else the one within edit distance 2 (ignoring case), if any. */
 export function closest(name: string, candidates: readonly string[]): string | null {
+  const lower = name.toLowerCase();
+  const extended = candidates.filter((c) => lower.length >= 3 && c.toLowerCase().startsWith(lower));
+  if (extended.length === 1) return extended[0];
   let best: string | null = null;
   let bestDistance = 3;
   for (const candidate of candidates) {
-    const d = editDistance(name.toLowerCase(), candidate.toLowerCase());
+    const d = editDistance(lower, candidate.toLowerCase());
     if (d < bestDistance) {
       best = candidate;
       bestDistance = d;
