@@ -94,3 +94,8 @@ export function values(count: number, seed: number): Float32Array {
   }
   return out;
 }
+
+/** Runs kernel phases in order, each as nth simulated threads (a barrier between phases). */
+export function runPhases(inst: Instance, phases: readonly { name: string }[], nth: number): void {
+  for (const ph of phases) inst.runSplit(ph.name, nth);
+}
