@@ -17,6 +17,7 @@ import { moduleText } from './wat/module';
 import { withMathHelpers } from './wat/math';
 import { emitRowLoop, emitReductionCombine, needsReductionCombine, reductionScratchBytes, type RowLoopParams } from './wat/loop';
 import type { Epilogue } from './wat/epilogue';
+import { BARRIER_BYTES, barrierAbortAddress, emitBarrier } from './wat/barrier';
 
 export type CpuStep =
   | { readonly kind: 'wasm'; readonly segment: string; readonly kernels: readonly string[] }
@@ -38,6 +39,8 @@ export interface CpuProgram {
   /** Constants to fill once after instantiation. */
   readonly constants: readonly { readonly offset: number; readonly count: number; readonly value: number }[];
   readonly memory: MemoryPlan;
+  /** Address of the barriers' abort flag (threads > 1), for the thread pool. */
+  readonly abortAddress: number;
 }
 
 interface PendingKernel {
@@ -76,6 +79,7 @@ export function buildCpuProgram(fused: Fusion, batch: number, threads: number): 
   const byId = new Map(graph.nodes.map((n) => [n.id, n]));
   const shapeOf = (id: number): number[] => bindShape((byId.get(id) as Node).type.shape, batch);
   const { requests, aliasOf, pending } = bufferRequests(fusion, shapeOf, threads);
+  if (threads > 1) requests.unshift({ key: 'barrier', bytes: BARRIER_BYTES, first: 0, last: 0, pinned: true });
   const memory = planMemory(requests);
   const slots = new Map<number, ValueSlot>();
   for (const n of graph.nodes) {
@@ -113,8 +117,11 @@ export function buildCpuProgram(fused: Fusion, batch: number, threads: number): 
     return { offset: s.offset, count: shapeSize(s.shape), value: Number(n.attrs.value) };
   });
   const pages = Math.ceil((memory.totalBytes + 65536) / 65536);
-  const all = withMathHelpers([...functions, ...segmentFunctions(steps, threads)]);
-  return { graph, batch, threads, functions: all, wat: moduleText({ functions: all, pages }), pages, steps, slots, constants, memory };
+  const barrier = memory.offsets.get('barrier');
+  const sync = barrier === undefined ? [] : [emitBarrier('barrier', barrier)];
+  const all = withMathHelpers([...functions, ...sync, ...segmentFunctions(steps, threads)]);
+  const abortAddress = barrier === undefined ? -1 : barrierAbortAddress(barrier);
+  return { graph, batch, threads, functions: all, wat: moduleText({ functions: all, pages }), pages, steps, slots, constants, memory, abortAddress };
 }
 
 /** One exported function per segment: its kernels in order, a barrier between each. */

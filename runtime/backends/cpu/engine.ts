@@ -12,12 +12,13 @@ import { initializeParams } from '../../params/init';
 import { applyConstraint } from '../../params/constraints';
 import { applyUpdate, slotNames } from '../reference/optimizer';
 import { countCorrect, modelIO } from '../io-shapes';
+import { availableParallelism } from 'node:os';
 import { ProgramRunner } from './program-runner';
 import { loadAssembler } from '../../../compiler/codegen/cpu/wat/module';
 
 type Mode = 'train' | 'infer';
 
-export async function createCpuEngine(model: CompiledModel, seed: number, threads = 1): Promise<Engine> {
+export async function createCpuEngine(model: CompiledModel, seed: number, threads = availableParallelism()): Promise<Engine> {
   const io = modelIO(model);
   const fused = { train: fuse(simplify(model.training)), infer: fuse(simplify(model.forward)) };
   const runners = new Map<string, ProgramRunner>();
@@ -30,11 +31,17 @@ export async function createCpuEngine(model: CompiledModel, seed: number, thread
   let resident: ProgramRunner | null = null;
 
   await loadAssembler();
+  // The model's batch size runs on every core; another size (a last, partial batch) is
+  // compiled when first seen, synchronously, on one thread.
+  const full = model.spec.fit.batchSize;
+  for (const mode of ['train', 'infer'] as const) {
+    runners.set(`${mode}:${full}`, await ProgramRunner.createThreaded(buildCpuProgram(fused[mode], full, threads)));
+  }
   const get = (mode: Mode, batch: number): ProgramRunner => {
     const key = `${mode}:${batch}`;
     let r = runners.get(key);
     if (!r) {
-      r = ProgramRunner.create(buildCpuProgram(fused[mode], batch, threads));
+      r = ProgramRunner.create(buildCpuProgram(fused[mode], batch, 1));
       runners.set(key, r);
     }
     return r;
@@ -53,8 +60,6 @@ export async function createCpuEngine(model: CompiledModel, seed: number, thread
     loss: r.valueView(r.program.graph.outputs.loss)[0],
     correct: countCorrect(r.valueView(r.program.graph.outputs.probs), labels, batch, io),
   });
-  // Programs are compiled on first use of a batch size (the last, partial batch gets its own).
-  get('train', model.spec.fit.batchSize);
 
   const engine: Engine = {
     description: `cpu (WebAssembly SIMD, ${threads} thread${threads > 1 ? 's' : ''})`,
@@ -108,7 +113,7 @@ export async function createCpuEngine(model: CompiledModel, seed: number, thread
       step = state.step;
       resident = null;
     },
-    dispose() { runners.clear(); },
+    dispose() { for (const r of runners.values()) r.dispose(); runners.clear(); },
   };
   return engine;
 }

@@ -8,6 +8,7 @@ import { getOp } from '../../../compiler/ops/index';
 import { tensor } from '../../../compiler/ir/tensor';
 import type { Node } from '../../../compiler/ir/types';
 import { Rng } from '../../rng';
+import { ThreadPool } from './threads';
 
 type KernelFn = (tid: number, nth: number) => void;
 
@@ -18,7 +19,17 @@ export class ProgramRunner {
     private readonly segments: Map<string, KernelFn>,
     private readonly nodes: Map<number, Node>,
     private readonly masks: readonly Node[],
+    private readonly pool: ThreadPool | null,
   ) {}
+
+  /** Runs the program's wasm segments on `program.threads` threads (worker_threads over the shared memory). */
+  static async createThreaded(program: CpuProgram): Promise<ProgramRunner> {
+    if (program.threads <= 1) return ProgramRunner.create(program);
+    const memory = sharedMemory(program.pages);
+    const module = new WebAssembly.Module(assembleWatSync(program.wat));
+    const pool = await ThreadPool.create(module, memory, program.threads, { abortAddress: program.abortAddress });
+    return ProgramRunner.assemble(program, memory, new Map(), pool);
+  }
 
   /** Synchronous (after `loadAssembler()`), so an engine can compile a new batch size mid-epoch. */
   static create(program: CpuProgram): ProgramRunner {
@@ -27,10 +38,18 @@ export class ProgramRunner {
     const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } });
     const segments = new Map<string, KernelFn>();
     for (const s of program.steps) if (s.kind === 'wasm') segments.set(s.segment, instance.exports[s.segment] as KernelFn);
+    return ProgramRunner.assemble(program, memory, segments, null);
+  }
+
+  private static assemble(program: CpuProgram, memory: WebAssembly.Memory, segments: Map<string, KernelFn>, pool: ThreadPool | null): ProgramRunner {
     const nodes = new Map(program.graph.nodes.map((n) => [n.id, n]));
-    const runner = new ProgramRunner(program, memory, segments, nodes, program.graph.nodes.filter((n) => n.op === 'dropoutMask'));
+    const runner = new ProgramRunner(program, memory, segments, nodes, program.graph.nodes.filter((n) => n.op === 'dropoutMask'), pool);
     for (const c of program.constants) runner.view(c.offset, c.count).fill(c.value);
     return runner;
+  }
+
+  dispose(): void {
+    this.pool?.dispose();
   }
 
   view(offset: number, count: number): Float32Array {
@@ -52,7 +71,10 @@ export class ProgramRunner {
   run(seed: number): void {
     this.drawMasks(seed);
     for (const step of this.program.steps) {
-      if (step.kind === 'wasm') (this.segments.get(step.segment) as KernelFn)(0, 1);
+      if (step.kind === 'wasm') {
+        if (this.pool) this.pool.run(step.segment);
+        else (this.segments.get(step.segment) as KernelFn)(0, 1);
+      }
       else if (step.kind === 'js') this.runOpaque(step.node);
     }
   }
