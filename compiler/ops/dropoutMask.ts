@@ -3,11 +3,12 @@
 // backward graph reuses the same node, so the mask is kept for the backward pass.
 
 import { tensor } from '../ir/tensor';
+import type { Attrs } from '../ir/types';
 import type { OpDef } from './op';
 import { attrNumber, attrShape } from './util/attrs';
 import { expectArity, f32, fail } from './util/check';
 
-function rateOf(attrs: Parameters<OpDef['inferType']>[1]): number {
+function rateOf(attrs: Attrs): number {
   const rate = attrNumber('dropoutMask', attrs, 'rate');
   if (rate < 0 || rate >= 1) fail('dropoutMask', `rate ${rate} is not in [0, 1)`);
   return rate;
