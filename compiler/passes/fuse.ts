@@ -115,7 +115,7 @@ function newGroup(node: Node, kind: KernelKind, byId: Map<number, Node>): Group 
 
 /** Why `node` may not join consumer group `g` (null: it may). */
 function whyNot(node: Node, kind: KernelKind, g: Group, users: readonly number[], anc: Map<number, Set<number>>, byId: Map<number, Node>): string | null {
-  if (g.kind !== 'loop' && g.kind !== 'anchor') return `its consumer is ${g.kind === 'opaque' ? 'an opaque' : `a ${g.kind}`} kernel`;
+  if (g.kind !== 'loop' && g.kind !== 'anchor') return `its consumer is ${g.kind === 'source' ? 'a' : 'an'} ${g.kind} kernel`;
   if (g.anchor !== null && users.includes(g.anchor)) return 'contraction/window kernels fuse the elementwise ops after them (epilogue), not before them';
   if (kind === 'anchor') {
     if (g.kind === 'anchor') return 'its consumer already has an anchor';
