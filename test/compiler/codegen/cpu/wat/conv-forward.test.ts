@@ -2,21 +2,8 @@ import { strict as assert } from 'node:assert';
 import fc from 'fast-check';
 import { S } from '../../../../../compiler/ir/scalar';
 import { conv2dScratchBytes, emitConv2d, type Conv2dParams } from '../../../../../compiler/codegen/cpu/wat/conv-forward';
-import { conv2dRef, refShape, type RefGeometry } from './conv-reference';
+import { conv2dRef, geometryArb, refShape, type RefGeometry } from './conv-reference';
 import { assertClose, assertUntouched, instantiate, Layout, read, runPhases, values, write } from './wat-harness';
-
-export const geometryArb: fc.Arbitrary<RefGeometry> = fc.record({
-  batch: fc.integer({ min: 1, max: 3 }),
-  height: fc.integer({ min: 1, max: 9 }),
-  width: fc.integer({ min: 1, max: 9 }),
-  channels: fc.integer({ min: 1, max: 6 }),
-  filters: fc.integer({ min: 1, max: 11 }),
-  kernelHeight: fc.integer({ min: 1, max: 4 }),
-  kernelWidth: fc.integer({ min: 1, max: 4 }),
-  strideHeight: fc.integer({ min: 1, max: 2 }),
-  strideWidth: fc.integer({ min: 1, max: 2 }),
-  padding: fc.constantFrom<('valid' | 'same')[]>('valid', 'same'),
-}).filter((g) => g.padding === 'same' || (g.kernelHeight <= g.height && g.kernelWidth <= g.width));
 
 interface FwdCase { g: RefGeometry; threads: number; seed: number; bias: boolean; tile: { rows: number; cols: number } }
 

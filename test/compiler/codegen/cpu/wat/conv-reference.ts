@@ -1,6 +1,8 @@
 // Float64 reference convolutions (NHWC input, HWIO kernel, TensorFlow's 'same' rule),
 // written out loop by loop, independent of the emitters' geometry code.
 
+import fc from 'fast-check';
+
 export interface RefGeometry {
   batch: number; height: number; width: number; channels: number; filters: number;
   kernelHeight: number; kernelWidth: number; strideHeight: number; strideWidth: number; padding: 'valid' | 'same';
@@ -71,3 +73,18 @@ export function conv2dBackpropInputRef(g: RefGeometry, dy: ArrayLike<number>, w:
   });
   return dx;
 }
+
+/** Small geometries: valid (when the kernel fits) or same padding, strides 1 and 2. */
+export const geometryArb: fc.Arbitrary<RefGeometry> = fc.record({
+  batch: fc.integer({ min: 1, max: 3 }),
+  height: fc.integer({ min: 1, max: 9 }),
+  width: fc.integer({ min: 1, max: 9 }),
+  channels: fc.integer({ min: 1, max: 6 }),
+  filters: fc.integer({ min: 1, max: 11 }),
+  kernelHeight: fc.integer({ min: 1, max: 4 }),
+  kernelWidth: fc.integer({ min: 1, max: 4 }),
+  strideHeight: fc.integer({ min: 1, max: 2 }),
+  strideWidth: fc.integer({ min: 1, max: 2 }),
+  padding: fc.constantFrom<('valid' | 'same')[]>('valid', 'same'),
+}).filter((g) => g.padding === 'same' || (g.kernelHeight <= g.height && g.kernelWidth <= g.width));
+
