@@ -77,7 +77,7 @@ export function checkModelGradients(file: string, opts: ModelGradOptions = {}): 
 
 /** The check on an already compiled model (its `training` graph supplies the analytic gradients). */
 export function checkCompiledGradients(model: CompiledModel, opts: ModelGradOptions = {}): ModelGradReport {
-  const o = { ...DEFAULTS, ...opts };
+  const o = withDefaults(opts);
   const feeds = modelFeeds(model, o.batch, o.seed, o.jitter);
   const lossGraph = lossGraphOf(model.training);
   const base = interpret(model.training, feeds, { seed: o.seed });
@@ -100,6 +100,13 @@ export function checkCompiledGradients(model: CompiledModel, opts: ModelGradOpti
 }
 
 type Settings = typeof DEFAULTS;
+
+/** Options with every absent (or explicitly undefined) field set to its default. */
+function withDefaults(opts: ModelGradOptions): Settings {
+  const o: Record<string, number> = { ...DEFAULTS };
+  for (const [k, v] of Object.entries(opts)) if (typeof v === 'number') o[k] = v;
+  return o as Settings;
+}
 
 function checkParam(name: string, g: Tensor, along: (u: Tensor) => number, rng: Rng, o: Settings): ParamGradResult {
   let worst: ParamGradResult | null = null;

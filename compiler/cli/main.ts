@@ -6,8 +6,9 @@ import { command as build } from './commands/build';
 import { command as train } from './commands/train';
 import { command as evaluate } from './commands/eval';
 import { command as compare } from './commands/compare';
+import { command as check } from './commands/check';
 
-const COMMANDS: Command[] = [build, train, evaluate, compare];
+const COMMANDS: Command[] = [build, train, evaluate, compare, check];
 
 function help(): string {
   return `Usage: nnc <command> [options]
