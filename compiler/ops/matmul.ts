@@ -37,13 +37,14 @@ export const matmul: OpDef = {
     const { ta, tb } = flags(attrs);
     const [m, n] = ctx.outShape;
     const k = ta ? a.shape[0] : a.shape[1];
-    const at = (i: number, p: number): number => (ta ? a.data[p * a.shape[1] + i] : a.data[i * a.shape[1] + p]);
-    const bt = (p: number, j: number): number => (tb ? b.data[j * b.shape[1] + p] : b.data[p * b.shape[1] + j]);
+    // op(a)[i, p] = a.data[i*ai + p*ap] and op(b)[p, j] = b.data[p*bp + j*bj].
+    const [ai, ap] = ta ? [1, a.shape[1]] : [a.shape[1], 1];
+    const [bp, bj] = tb ? [1, b.shape[1]] : [b.shape[1], 1];
     const out = tensor([m, n]);
     for (let i = 0; i < m; i++) {
       for (let j = 0; j < n; j++) {
         let s = 0;
-        for (let p = 0; p < k; p++) s += at(i, p) * bt(p, j);
+        for (let p = 0; p < k; p++) s += a.data[i * ai + p * ap] * b.data[p * bp + j * bj];
         out.data[i * n + j] = s;
       }
     }
