@@ -2,7 +2,7 @@
 // literals, negative numbers, arrays, objects, const names, and calls of the DSL functions,
 // which it makes itself with the values it read. Anything else is a diagnostic at its node.
 
-import { Node, SyntaxKind, type CallExpression, type Identifier, type NumericLiteral, type PrefixUnaryExpression } from 'ts-morph';
+import { Node, SyntaxKind, ts, type CallExpression, type Identifier, type NumericLiteral, type PrefixUnaryExpression } from 'ts-morph';
 import { DslError, describeValue } from '../errors';
 import { closest } from '../suggest';
 import { snippet } from './diagnostics';
@@ -49,7 +49,8 @@ export function evaluate(r: Reader, node: Node, depth = 0): Evaluated | null {
 }
 
 function negation(r: Reader, node: PrefixUnaryExpression, depth: number): Evaluated | null {
-  if (node.getOperatorToken() !== SyntaxKind.MinusToken) return r.report(node, notAllowed(node));
+  const operator = node.getOperatorToken();
+  if (operator !== SyntaxKind.MinusToken) return r.report(node, notAllowed(node, `the '${ts.tokenToString(operator) ?? '?'}' operator`));
   const operand = evaluate(r, node.getOperand(), depth + 1);
   if (operand === null) return null;
   if (typeof operand.value !== 'number') return r.report(node, `'-' applies only to numbers; '${snippet(node.getOperand().getText())}' is ${describeValue(operand.value)}`);
@@ -125,8 +126,7 @@ const PHRASES: ReadonlyMap<SyntaxKind, string> = new Map([
   [SyntaxKind.ElementAccessExpression, 'element access'],
   [SyntaxKind.TemplateExpression, 'a template string with substitutions'],
   [SyntaxKind.TaggedTemplateExpression, 'a tagged template'],
-  [SyntaxKind.PrefixUnaryExpression, 'this operator'],
-  [SyntaxKind.PostfixUnaryExpression, 'this operator'],
+  [SyntaxKind.PostfixUnaryExpression, "'++' or '--'"],
   [SyntaxKind.AwaitExpression, "'await'"],
   [SyntaxKind.TypeOfExpression, "'typeof'"],
   [SyntaxKind.DeleteExpression, "'delete'"],
@@ -136,7 +136,7 @@ const PHRASES: ReadonlyMap<SyntaxKind, string> = new Map([
   [SyntaxKind.ThisKeyword, "'this'"],
 ]);
 
-function notAllowed(node: Node): string {
-  const phrase = PHRASES.get(node.getKind()) ?? `a ${node.getKindName()}`;
+function notAllowed(node: Node, what?: string): string {
+  const phrase = what ?? PHRASES.get(node.getKind()) ?? `a ${node.getKindName()}`;
   return `${phrase} ('${snippet(node.getText())}') is not allowed in a model file: it may hold only literals, arrays, objects, const names and calls of the functions imported from 'nnc'`;
 }

@@ -74,7 +74,10 @@ export function readConst(r: Reader, node: VariableStatement): void {
       r.report(name, 'destructuring is not allowed in a model file: bind one name per const');
     } else if (r.scope.get(name.getText())?.kind !== 'pending') {
       r.report(name, `'${name.getText()}' is already declared`);
-    } else if (initializer !== undefined) {
+    } else if (initializer === undefined) {
+      r.report(name, `'${name.getText()}' has no value: write const ${name.getText()} = ...`);
+      r.scope.set(name.getText(), { kind: 'const', result: null });
+    } else {
       r.scope.set(name.getText(), { kind: 'const', result: evaluate(r, initializer) });
     }
   }

@@ -17,9 +17,12 @@ export function parseSource(source: string): { sourceFile: SourceFile; project: 
   return { sourceFile, project };
 }
 
+/** After the first few, the parser's errors are mostly echoes of the first one. */
+const MAX_SYNTAX_ERRORS = 5;
+
 export function syntaxDiagnostics(project: Project, sourceFile: SourceFile, fileName: string): Diagnostic[] {
   const lines = new LineMap(sourceFile.getFullText());
-  return project.getProgram().getSyntacticDiagnostics(sourceFile).map((d) => {
+  return project.getProgram().getSyntacticDiagnostics(sourceFile).slice(0, MAX_SYNTAX_ERRORS).map((d) => {
     const { line, column } = lines.position(d.getStart() ?? 0);
     const text = ts.flattenDiagnosticMessageText(d.compilerObject.messageText, ' ');
     return { file: fileName, line, column, message: `syntax error: ${text}` };

@@ -144,6 +144,15 @@ describe('frontend diagnostics', () => {
     expectOne(source({ before: 'var n = 3;' }), 'var n', /'var' is not allowed/);
   });
 
+  it('a const without a value', () => {
+    expectOne(source({ before: 'const a;' }), 'a;', /'a' has no value/);
+  });
+
+  it('operators other than negation', () => {
+    expectOne(source({ layers: 'dense({ units: +3 }),' }), '+3', /the '\+' operator \('\+3'\) is not allowed/);
+    expectOne(source({ layers: 'dense({ units: 2 * 5 }),' }), '2 * 5', /an operator expression \('2 \* 5'\) is not allowed/);
+  });
+
   it('a template string with substitutions', () => {
     expectOne(source({ before: 'const n = 1;\nconst s = `conv${n}`;' }), '`conv', /a template string with substitutions .* is not allowed/);
   });
