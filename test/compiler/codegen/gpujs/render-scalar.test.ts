@@ -11,13 +11,16 @@ import { f32Values } from './arbitraries';
 const UNARY: readonly ScalarUnary[] = ['neg', 'exp', 'log', 'tanh', 'abs', 'sqrt', 'sign'];
 const BINARY: readonly ScalarBinary[] = ['add', 'sub', 'mul', 'div', 'max', 'min', 'gt', 'ge', 'lt', 'le', 'eq'];
 
-/** Expression trees over three arguments, every node kind, negative constants included. */
+/**
+ * Expression trees over three arguments, every node kind, negative constants included.
+ * tanh is left out: its rendering is exact to an absolute error only (checked on its own).
+ */
 const exprs = fc.letrec<{ expr: ScalarExpr }>((tie) => ({
   expr: fc.oneof(
     { depthSize: 'small', withCrossShrink: true },
     fc.integer({ min: 0, max: 2 }).map((i) => S.arg(i)),
     fc.constantFrom(0, 1, -1, 0.25, -2.5, 1e-7).map((v) => S.c(v)),
-    fc.tuple(fc.constantFrom(...UNARY), tie('expr')).map(([op, x]) => S.un(op, x)),
+    fc.tuple(fc.constantFrom(...UNARY.filter((op) => op !== 'tanh')), tie('expr')).map(([op, x]) => S.un(op, x)),
     fc.tuple(fc.constantFrom(...BINARY), tie('expr'), tie('expr')).map(([op, a, b]) => S.bin(op, a, b)),
     fc.tuple(tie('expr'), tie('expr'), tie('expr')).map(([c, t, e]) => S.select(c, t, e)),
   ),
@@ -38,10 +41,11 @@ describe('renderScalarGpu', () => {
     }), { numRuns: 300 });
   });
 
-  it('renders tanh so it saturates instead of overflowing', () => {
+  it('renders tanh within 1e-12 of Math.tanh (absolute), saturating instead of overflowing', () => {
     const f = new Function('x', `return ${renderScalarGpu(S.un('tanh', S.arg(0)), ['x'])};`) as (x: number) => number;
     assert.equal(f(1000), 1);
     assert.equal(f(-1000), -1);
+    fc.assert(fc.property(f32Values(-60, 60), (x) => Math.abs(f(x) - Math.tanh(x)) <= 1e-12), { numRuns: 300 });
   });
 
   it('renders constants as literals, infinities as the float32 maximum, and refuses NaN', () => {
