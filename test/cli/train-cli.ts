@@ -1,15 +1,7 @@
-// Runs nnc commands in-process through main(), capturing what they print, for the train /
-// eval / compare CLI tests. main.ts registers the commands it knows; these make sure train,
-// eval and compare are among them.
+// Runs nnc commands in-process through main() (the real dispatch), capturing what they
+// print, for the train / eval / compare CLI tests.
 
-import { main, registerCommand } from '../../compiler/cli/main';
-import { command as train } from '../../compiler/cli/commands/train';
-import { command as evalCommand } from '../../compiler/cli/commands/eval';
-import { command as compare } from '../../compiler/cli/commands/compare';
-
-registerCommand(train);
-registerCommand(evalCommand);
-registerCommand(compare);
+import { main } from '../../compiler/cli/main';
 
 export interface CliResult {
   readonly code: number;
