@@ -4,7 +4,7 @@
 // modulo) and a per-column part (the tile's first column plus constant lane offsets).
 
 import { S, type ScalarExpr } from '../../../ir/scalar';
-import { renderEpilogueF32x4 } from './epilogue-scalar';
+import { renderScalarF32x4 } from './scalar';
 import { FuncBuilder, gatherFloats, get, i32, loadFloats, set, storeFloats } from './gemm-wat';
 
 /**
@@ -93,7 +93,7 @@ export class EpilogueWriter {
     const needsTemp = lanes === 3 ? this.b.local(`${this.tag}_w`, 'v128') : undefined;
     this.ep.stores.forEach((s, k) => {
       const ptr = `(i32.add ${get(this.storeRow(k, i))} (i32.shl ${n0} (i32.const 2)))`;
-      lines.push(...storeFloats(ptr, 16 * j, lanes, renderEpilogueF32x4(s.expr, args), needsTemp));
+      lines.push(...storeFloats(ptr, 16 * j, lanes, renderScalarF32x4(s.expr, args), needsTemp));
     });
     return lines;
   }

@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import { S, evalScalar, type ScalarExpr } from '../../../../../compiler/ir/scalar';
 import { emitGemm, type GemmParams, type GemmTuning } from '../../../../../compiler/codegen/cpu/wat/gemm';
 import type { Epilogue, Operand } from '../../../../../compiler/codegen/cpu/wat/epilogue';
+import { withMathHelpers } from '../../../../../compiler/codegen/cpu/wat/math';
 import { assertClose, assertUntouched, instantiate, Layout, read, values, write } from './wat-harness';
 
 interface Case {
@@ -139,6 +140,26 @@ describe('emitGemm epilogues', () => {
       period: fc.integer({ min: 0, max: 5 }), accumulate: fc.boolean(),
     });
     await fc.assert(fc.asyncProperty(arb, runEpilogueCase), { numRuns: 30 });
+  });
+
+  it('renders transcendental epilogues through the shared scalar renderer and its math helpers', async () => {
+    const m = 9, n = 7, k = 5;
+    const L = new Layout();
+    const A = L.alloc(m * k), B = L.alloc(k * n), C = L.alloc(m * n), T = L.alloc(m * n);
+    const expr = S.un('tanh', S.arg(0));
+    const gemm = emitGemm({ name: 'g', m, n, k, aOffset: A.offset, lda: k, transposeA: false, bOffset: B.offset, ldb: n, transposeB: false, cOffset: C.offset, ldc: n, accumulate: false,
+      epilogue: { operands: [], stores: [{ expr, offset: T.offset, ld: n }] } });
+    const inst = await instantiate(withMathHelpers([gemm]), L.bytes);
+    const a = values(A.floats, 1), b = values(B.floats, 2);
+    write(inst.f32, A, a); write(inst.f32, B, b);
+    inst.runSplit('g', 2);
+    const expected = new Float64Array(m * n);
+    for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) {
+      let s = 0;
+      for (let r = 0; r < k; r++) s += a[i * k + r] * b[r * n + j];
+      expected[i * n + j] = evalScalar(expr, [s]);
+    }
+    assertClose(read(inst.f32, T), expected, 'tanh epilogue');
   });
 });
 
