@@ -1,10 +1,11 @@
 // nnc/testing: the property-testing kit nnc tests itself with, for users who add ops or
-// models. fast-check arbitraries for tensors, op cases and model specs; gradient checks
+// models. fast-check arbitraries for tensors, op cases, graphs and model specs; gradient checks
 // of one op, of any graph, and of a whole model file, all in float64 against the
 // reference interpreter.
 
 export * from './arbitraries/tensor';
 export * from './arbitraries/spec';
+export * from './arbitraries/graph';
 export {
   checkOpGradient, checkGraphGradients, prepareGradCheck, runGradCheck, formatGradCheckReport, singleOpGraph, OBJECTIVE,
   type GradCheckOptions, type GraphCheckOptions, type OpCheckOptions, type GradCheckEntry, type GradCheckReport, type GradCheckProblem,

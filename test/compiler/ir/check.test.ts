@@ -8,6 +8,7 @@ import { printGraph } from '../../../compiler/ir/printer';
 import type { Graph, Node } from '../../../compiler/ir/types';
 import { bindShape } from '../../../compiler/ir/types';
 import { arbRandomGraph } from './random-graph';
+import { convBlockArb, denseBlockArb, KINKED_POINTWISE, pointwiseGraphArb, SMOOTH_POINTWISE } from '../../../testing/arbitraries/graph';
 
 function smallGraph(): Graph {
   const b = new GraphBuilder();
@@ -62,6 +63,20 @@ describe('shape inference and the reference interpreter', () => {
         assert.equal(v.data.length, v.shape.reduce((a, b) => a * b, 1));
       }
     }), { numRuns: 150 });
+  });
+
+  it('agree on the shared graph arbitraries (pointwise DAGs, conv and dense blocks)', () => {
+    const cases = fc.oneof(
+      pointwiseGraphArb({ ops: [...SMOOTH_POINTWISE, ...KINKED_POINTWISE], shape: [2, 3] }),
+      convBlockArb(),
+      denseBlockArb(),
+    );
+    fc.assert(fc.property(cases, ({ graph, feeds }) => {
+      checkGraph(graph);
+      const batch = feeds.x.shape[0];
+      const { values } = interpret(graph, feeds);
+      for (const n of graph.nodes) assert.deepEqual([...(values.get(n.id)?.shape ?? [])], bindShape(n.type.shape, batch), `%${n.id} = ${n.op}`);
+    }), { numRuns: 60 });
   });
 
   it('random graphs survive printing and parsing, still well typed', () => {

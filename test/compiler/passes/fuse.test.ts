@@ -9,6 +9,8 @@ import { consumers, outputIds } from '../../../compiler/ir/graph';
 import type { Graph, Node } from '../../../compiler/ir/types';
 import { getOp } from '../../../compiler/ops/index';
 import { arbModelSpec } from '../../../testing/arbitraries/spec';
+import { grad } from '../../../compiler/autodiff/grad';
+import { convBlockArb, denseBlockArb } from '../../../testing/arbitraries/graph';
 import { arbRandomGraph } from '../ir/random-graph';
 import { compiledModel } from '../lower/seed-models';
 
@@ -120,6 +122,19 @@ describe('fuse', () => {
     fc.assert(fc.property(arbRandomGraph, ({ graph }) => {
       assertValidFusion(fuse(graph));
     }), { numRuns: 100 });
+  });
+
+  it('fuses every conv block\'s activation into its anchor, forward and training graphs valid', () => {
+    fc.assert(fc.property(fc.oneof(convBlockArb(), denseBlockArb()), ({ graph }) => {
+      const forward = fuse(simplify(graph));
+      assertValidFusion(forward);
+      assertValidFusion(fuse(simplify(grad(graph, graph.outputs.loss))));
+      const anchor = forward.kernels.find((k) => k.kind === 'anchor' && ['conv2d', 'matmul'].includes(typeOf(forward, k.anchor as number).op));
+      assert.ok(anchor, 'no conv2d/matmul anchor');
+      const activation = graph.nodes.find((n) => n.op === 'relu' || n.op === 'prelu');
+      const add = graph.nodes.find((n) => n.op === 'add');
+      for (const n of [add, activation]) if (n) assert.ok(anchor.nodes.includes(n.id), `${n.op} is not in the anchor's epilogue`);
+    }), { numRuns: 40 });
   });
 
   it('is a valid partition in a valid order on random small sequential models', function () {
