@@ -10,7 +10,7 @@ import { tensor } from '../../../compiler/ir/tensor';
 import type { Graph } from '../../../compiler/ir/types';
 import { arbRandomGraph } from '../ir/random-graph';
 import { compiledModel } from '../lower/seed-models';
-import { seedModelFeeds } from './feeds';
+import { modelFeeds } from '../../../testing/check-model';
 
 const scalar = (b: GraphBuilder, value: number): number => b.emit('constant', [], { value, shape: [] });
 
@@ -118,6 +118,6 @@ describe('simplify', () => {
     checkGraph(g);
     assert.ok(g.nodes.length < m.training.nodes.length, 'simplify found nothing to merge in the training graph');
     assert.equal(nodesOf(g, 'dropoutMask').length, 2);
-    assertSameOutputs(m.training, g, seedModelFeeds(m, 2, 5), 11);
+    assertSameOutputs(m.training, g, modelFeeds(m, 2, 5), 11);
   });
 });
