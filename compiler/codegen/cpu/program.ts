@@ -18,6 +18,8 @@ import { withMathHelpers } from './wat/math';
 import { emitRowLoop, emitReductionCombine, needsReductionCombine, reductionScratchBytes, type RowLoopParams } from './wat/loop';
 import type { Epilogue } from './wat/epilogue';
 import { BARRIER_BYTES, barrierAbortAddress, emitBarrier } from './wat/barrier';
+import { emitAdamUpdate, emitSgdUpdate } from './wat/optimizer';
+import type { OptimizerSpec } from '../../dsl/spec';
 
 export type CpuStep =
   | { readonly kind: 'wasm'; readonly segment: string; readonly kernels: readonly string[] }
@@ -41,6 +43,26 @@ export interface CpuProgram {
   readonly memory: MemoryPlan;
   /** Address of the barriers' abort flag (threads > 1), for the thread pool. */
   readonly abortAddress: number;
+  /** The compiled optimizer update, when the program trains: where its regions lie. */
+  readonly update: UpdateLayout | null;
+}
+
+/**
+ * Params, their gradients and the optimizer's slots each lie in one region with the same
+ * internal layout, so one kernel updates every parameter in a single pass.
+ */
+export interface UpdateLayout {
+  /** Elements in each region (padding between params included: it stays zero). */
+  readonly count: number;
+  readonly params: number;
+  readonly grads: number;
+  /** Slot regions by name (adam: m, v; sgd with momentum: momentum). */
+  readonly slots: ReadonlyMap<string, number>;
+  /** f32 learning rate and i32 1-based step the kernel reads. */
+  readonly lrSlot: number;
+  readonly stepSlot: number;
+  /** Byte offset of each param inside a region, in param order. */
+  readonly paramOffsets: readonly number[];
 }
 
 interface PendingKernel {
@@ -73,13 +95,19 @@ function splitUnlowerable(fusion: Fusion, batch: number): Fusion {
   return { ...fusion, kernels };
 }
 
-export function buildCpuProgram(fused: Fusion, batch: number, threads: number): CpuProgram {
+export function buildCpuProgram(fused: Fusion, batch: number, threads: number, optimizer: OptimizerSpec | null = null): CpuProgram {
   const fusion = splitUnlowerable(fused, batch);
   const graph = fusion.graph;
   const byId = new Map(graph.nodes.map((n) => [n.id, n]));
   const shapeOf = (id: number): number[] => bindShape((byId.get(id) as Node).type.shape, batch);
-  const { requests, aliasOf, pending } = bufferRequests(fusion, shapeOf, threads);
-  if (threads > 1) requests.unshift({ key: 'barrier', bytes: BARRIER_BYTES, first: 0, last: 0, pinned: true });
+  const { requests: valueRequests, aliasOf, pending } = bufferRequests(fusion, shapeOf, threads);
+  const regions = optimizer ? updateRegions(graph, aliasOf, shapeOf, optimizer) : null;
+  const regionKeys = new Set(regions ? regions.requests.map((r) => r.key) : []);
+  const requests = [
+    ...(threads > 1 ? [{ key: 'barrier', bytes: BARRIER_BYTES, first: 0, last: 0, pinned: true }] : []),
+    ...(regions ? regions.requests : []),
+    ...valueRequests.filter((r) => !regionKeys.has(r.key)),
+  ];
   const memory = planMemory(requests);
   const slots = new Map<number, ValueSlot>();
   for (const n of graph.nodes) {
@@ -111,6 +139,12 @@ export function buildCpuProgram(fused: Fusion, batch: number, threads: number): 
     functions.push(...emitted);
     segment.push(...emitted.map((f) => f.name));
   }
+  const update = regions && optimizer ? updateLayout(regions, memory) : null;
+  if (update && optimizer) {
+    const fn = emitUpdate(optimizer, update, `update`);
+    functions.push(fn);
+    segment.push(fn.name);
+  }
   flush();
   const constants = graph.nodes.filter((n) => n.op === 'constant' && slots.has(n.id)).map((n) => {
     const s = slots.get(n.id) as ValueSlot;
@@ -121,7 +155,7 @@ export function buildCpuProgram(fused: Fusion, batch: number, threads: number): 
   const sync = barrier === undefined ? [] : [emitBarrier('barrier', barrier)];
   const all = withMathHelpers([...functions, ...sync, ...segmentFunctions(steps, threads)]);
   const abortAddress = barrier === undefined ? -1 : barrierAbortAddress(barrier);
-  return { graph, batch, threads, functions: all, wat: moduleText({ functions: all, pages }), pages, steps, slots, constants, memory, abortAddress };
+  return { graph, batch, threads, functions: all, wat: moduleText({ functions: all, pages }), pages, steps, slots, constants, memory, abortAddress, update };
 }
 
 /** One exported function per segment: its kernels in order, a barrier between each. */
@@ -242,4 +276,58 @@ function emitAnchorKernel(graph: Graph, k: FusedKernel, index: number, slots: Re
   const epilogue: Epilogue = { operands: operands as NonNullable<(typeof operands)[number]>[], stores };
   const inputs = node.inputs.map((id) => slots.get(id) as ValueSlot);
   return rule.emit({ name: `k${index}`, node, inputs, outShape, epilogue, scratch, threads });
+}
+
+interface UpdateRegions {
+  readonly requests: BufferRequest[];
+  readonly params: readonly number[];
+  readonly grads: readonly number[];
+  readonly slotNames: readonly string[];
+}
+
+/** Pinned requests laying out params, then grads, then each slot, in param order. */
+function updateRegions(graph: Graph, aliasOf: ReadonlyMap<number, number>, shapeOf: (id: number) => number[], optimizer: OptimizerSpec): UpdateRegions | null {
+  const params = graph.nodes.filter((n) => n.op === 'param').map((n) => n.id);
+  const grads = params.map((id) => graph.outputs[`grad:${String(graph.nodes.find((n) => n.id === id)?.attrs.name)}`]);
+  // A gradient must be its own buffer (not an alias, param, input, or another output's value).
+  const distinct = new Set(grads);
+  const ok = grads.every((g) => g !== undefined && !aliasOf.has(g) && !params.includes(g)) && distinct.size === grads.length
+    && grads.every((g) => { const op = graph.nodes.find((n) => n.id === g)?.op; return op !== 'input' && op !== 'constant'; });
+  if (!ok || params.length === 0) return null;
+  const slotNames = optimizer.kind === 'adam' ? ['m', 'v'] : optimizer.momentum > 0 ? ['momentum'] : [];
+  const bytes = (id: number): number => 4 * shapeSize(shapeOf(id));
+  const pinned = (key: string, b: number): BufferRequest => ({ key, bytes: b, first: 0, last: 0, pinned: true });
+  const requests = [
+    ...params.map((id) => pinned(valueKey(id), bytes(id))),
+    ...grads.map((id, k) => pinned(valueKey(id), bytes(params[k]))),
+    ...slotNames.flatMap((s) => params.map((id, k) => pinned(`slot:${s}:${k}`, bytes(id)))),
+    pinned('lr', 4), pinned('step', 4),
+  ];
+  return { requests, params, grads, slotNames };
+}
+
+function updateLayout(r: UpdateRegions, memory: MemoryPlan): UpdateLayout {
+  const at = (key: string): number => memory.offsets.get(key) as number;
+  const params = at(valueKey(r.params[0]));
+  const lastKey = valueKey(r.params[r.params.length - 1]);
+  // Regions share one internal layout: same sizes, in the same order, each 64-byte aligned.
+  return {
+    count: (at(lastKey) + (memory.bytes.get(lastKey) as number) - params) / 4,
+    params,
+    grads: at(valueKey(r.grads[0])),
+    slots: new Map(r.slotNames.map((s) => [s, at(`slot:${s}:0`)])),
+    lrSlot: at('lr'),
+    stepSlot: at('step'),
+    paramOffsets: r.params.map((id) => at(valueKey(id)) - params),
+  };
+}
+
+function emitUpdate(o: OptimizerSpec, u: UpdateLayout, name: string): WatFunction {
+  if (o.kind === 'adam') {
+    return emitAdamUpdate({
+      name, count: u.count, params: u.params, grads: u.grads, m: u.slots.get('m') as number, v: u.slots.get('v') as number,
+      beta1: o.beta1, beta2: o.beta2, epsilon: o.epsilon, lrSlot: u.lrSlot, stepSlot: u.stepSlot,
+    });
+  }
+  return emitSgdUpdate({ name, count: u.count, params: u.params, grads: u.grads, velocity: u.slots.get('momentum'), momentum: o.momentum, nesterov: o.nesterov, lrSlot: u.lrSlot });
 }

@@ -67,6 +67,28 @@ export class ProgramRunner {
     return this.view(s.offset, s.shape.reduce((a, b) => a * b, 1));
   }
 
+  inputId(name: string): number {
+    return this.idOf('input', name);
+  }
+
+  paramId(name: string): number {
+    return this.idOf('param', name);
+  }
+
+  private idOf(op: string, name: string): number {
+    const n = this.program.graph.nodes.find((x) => x.op === op && x.attrs.name === name);
+    if (!n) throw new Error(`the program has no ${op} '${name}'`);
+    return n.id;
+  }
+
+  writeF32(offset: number, value: number): void {
+    new Float32Array(this.memory.buffer, offset, 1)[0] = value;
+  }
+
+  writeI32(offset: number, value: number): void {
+    new Int32Array(this.memory.buffer, offset, 1)[0] = value;
+  }
+
   /** Runs the whole program once. */
   run(seed: number): void {
     this.drawMasks(seed);
