@@ -185,17 +185,16 @@ export function dependentPart(graph: Graph, param: number, base: ReadonlyMap<num
   const byId = new Map(graph.nodes.map((n) => [n.id, n]));
   const fixed = new Map<number, Node>();
   const feeds: Record<string, Tensor> = {};
-  for (const n of graph.nodes) {
-    if (!dependent.has(n.id)) continue;
-    for (const i of n.inputs) {
-      if (dependent.has(i) || fixed.has(i)) continue;
-      const value = base.get(i);
-      if (!value) throw new Error(`no base value for %${i}`);
-      const name = `fixed:%${i}`;
-      fixed.set(i, { id: i, op: 'input', inputs: [], attrs: { name }, type: (byId.get(i) as Node).type });
-      feeds[name] = value;
-    }
-  }
+  const fix = (i: number): void => {
+    if (dependent.has(i) || fixed.has(i)) return;
+    const value = base.get(i);
+    if (!value) throw new Error(`no base value for %${i}`);
+    const name = `fixed:%${i}`;
+    fixed.set(i, { id: i, op: 'input', inputs: [], attrs: { name }, type: (byId.get(i) as Node).type });
+    feeds[name] = value;
+  };
+  for (const n of graph.nodes) if (dependent.has(n.id)) n.inputs.forEach(fix);
+  Object.values(graph.outputs).forEach(fix); // an output the param does not reach is a constant
   const nodes = [...fixed.values(), ...graph.nodes.filter((n) => dependent.has(n.id))];
   return { graph: eliminateDeadCode({ nodes, outputs: graph.outputs }), feeds };
 }

@@ -162,6 +162,17 @@ describe('checkModelGradients', () => {
     assert.ok(bad && Math.abs(bad.relativeError - 0.01 / 1.01) < 1e-4, `relative error ${bad?.relativeError}`);
   });
 
+  it('gives a param the loss does not depend on a zero gradient, and passes it', () => {
+    const m = compiled(tiny);
+    const b = GraphBuilder.from(m.training);
+    const unused = b.param('unused.w', { shape: [3], dtype: 'f32' }, { init: { kind: 'ones' } });
+    b.output('grad:unused.w', b.emit('constant', [], { value: 0, shape: [3] }));
+    const training = b.build();
+    const report = checkCompiledGradients({ ...m, training, params: [...m.params, b.node(unused)] }, { directions: 1 });
+    const entry = report.params.find((p) => p.name === 'unused.w');
+    assert.deepEqual(entry && [entry.analytic, entry.numeric, entry.passed], [0, 0, true]);
+  });
+
   it('throws ModelCompileError with the diagnostics for a model that does not compile', () => {
     const missing = path.join(os.tmpdir(), 'nnc-no-such-model.ts');
     assert.throws(() => checkModelGradients(missing), (e: unknown) => {
