@@ -11,6 +11,7 @@ import { rowAddress, iterSpace } from '../../passes/layout';
 import { composeKernel, inlineLets } from './compose';
 import { anchorRule } from './anchors';
 import './anchors-pool';
+import './anchors-conv';
 import { S } from '../../ir/scalar';
 import type { WatFunction } from './wat/module';
 import { moduleText } from './wat/module';
