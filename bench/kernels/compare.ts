@@ -7,7 +7,7 @@ import { emitConv2dBackpropInput, conv2dBackpropInputScratchBytes } from '../../
 import { convFlops, type Conv2dGeometry } from '../../compiler/codegen/cpu/wat/conv-geometry';
 import { assembleWat, moduleText, sharedMemory, type WatFunction } from '../../compiler/codegen/cpu/wat/module';
 
-const MB = 1 << 20;
+const MB = Number(process.env.MBS ?? 1) << 20;
 async function kernel(fns: WatFunction[], bytes: number): Promise<() => void> {
   const pages = Math.ceil(bytes / 65536) + 1;
   const mem = sharedMemory(pages);
@@ -33,6 +33,6 @@ async function kernel(fns: WatFunction[], bytes: number): Promise<() => void> {
     ['conv1 dW', await kernel(emitConv2dBackpropFilter({ ...g1, name: 'c', xOffset: 0, dyOffset: 4 * MB, dwOffset: 30 * MB, scratchOffset: 0, tile }), 32 * MB), convFlops(g1)],
   ];
   const best = entries.map(() => Infinity);
-  for (let r = 0; r < 100; r++) entries.forEach(([, run], i) => { const t0 = process.hrtime.bigint(); run(); best[i] = Math.min(best[i], Number(process.hrtime.bigint() - t0) / 1e9); });
+  for (let r = 0; r < Number(process.env.ROUNDS ?? 100); r++) entries.forEach(([, run], i) => { const t0 = process.hrtime.bigint(); run(); best[i] = Math.min(best[i], Number(process.hrtime.bigint() - t0) / 1e9); });
   entries.forEach(([label, , flops], i) => console.log(label.padEnd(24), (flops / best[i] / 1e9).toFixed(1), 'GFLOP/s', (best[i] * 1e3).toFixed(2), 'ms'));
 })();

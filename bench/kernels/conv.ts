@@ -1,6 +1,8 @@
 // Convolution kernels of the seed model (batch 250), 1 and 2 threads, phases chained by
 // a step function with barriers (one pool.run per convolution, as in a training step).
 // Run: npx tsx bench/kernels/conv.ts [runs]
+// GFLOP/s count the forward convolution's 2·M·N·K for every kernel (dX does more work:
+// its padded windows). Wall clock (best of runs) | CPU time (see timing.ts).
 
 import { S } from '../../compiler/ir/scalar';
 import { BARRIER_BYTES, barrierAbortAddress, emitBarrier, emitStep, phaseCalls } from '../../compiler/codegen/cpu/wat/barrier';
@@ -11,6 +13,7 @@ import { convFlops, convShape, type Conv2dGeometry } from '../../compiler/codege
 import type { Epilogue } from '../../compiler/codegen/cpu/wat/epilogue';
 import { assembleWat, moduleText, sharedMemory, type WatFunction } from '../../compiler/codegen/cpu/wat/module';
 import { ThreadPool } from '../../runtime/backends/cpu/threads';
+import { gflops, timeRuns, type Timing } from './timing';
 
 const B = 250;
 const layer = { batch: B, kernelHeight: 3, kernelWidth: 3, strideHeight: 1, strideWidth: 1, padding: 'valid' as const };
@@ -50,7 +53,7 @@ function phases(g: Conv2dGeometry, kind: Kind, a: Arena): WatFunction[] {
   return emitConv2dBackpropInput({ ...g, name: 'conv', dyOffset: y, kernelOffset: w, dxOffset: x, scratchOffset: a.take(conv2dBackpropInputScratchBytes(g)) });
 }
 
-async function measure(g: Conv2dGeometry, kind: Kind, threads: readonly number[], runs: number): Promise<number[]> {
+async function measure(g: Conv2dGeometry, kind: Kind, threads: readonly number[], runs: number): Promise<Timing[]> {
   const a = new Arena();
   const barrierAt = a.take(BARRIER_BYTES);
   const fns = phases(g, kind, a);
@@ -60,18 +63,11 @@ async function measure(g: Conv2dGeometry, kind: Kind, threads: readonly number[]
   const module = await WebAssembly.compile(await assembleWat(moduleText({ functions: all, pages })));
   const f32 = new Float32Array(memory.buffer);
   for (let i = barrierAt / 4 + 4; i < f32.length; i++) f32[i] = ((i * 7919) % 1000) / 1000 - 0.5;
-  const times: number[] = [];
+  const times: Timing[] = [];
   for (const t of threads) {
     const pool = await ThreadPool.create(module, memory, t, { abortAddress: barrierAbortAddress(barrierAt) });
-    pool.run('step');
-    let best = Infinity;
-    for (let r = 0; r < runs; r++) {
-      const t0 = process.hrtime.bigint();
-      pool.run('step');
-      best = Math.min(best, Number(process.hrtime.bigint() - t0) / 1e6);
-    }
+    times.push(timeRuns(() => pool.run('step'), runs));
     pool.dispose();
-    times.push(best);
   }
   return times;
 }
@@ -79,19 +75,21 @@ async function measure(g: Conv2dGeometry, kind: Kind, threads: readonly number[]
 async function main(): Promise<void> {
   const runs = Number(process.argv[2] ?? 5);
   const threads = [1, 2];
-  console.log(`Convolutions of the seed model, batch ${B}: best of ${runs}, ms (GFLOP/s)`);
-  console.log(`${'kernel'.padEnd(12)}${threads.map((t) => `${t} thread${t > 1 ? 's' : ''}`.padStart(18)).join('')}`);
+  console.log(`Convolutions of the seed model, batch ${B}, best of ${runs} runs`);
+  console.log('ms by wall clock, then GFLOP/s by wall clock | by CPU time');
+  console.log(`${'kernel'.padEnd(11)}${threads.map((t) => `${t} thread${t > 1 ? 's' : ''}`.padStart(24)).join('')}`);
   let total = 0;
   const cases: [string, Conv2dGeometry, Kind][] = [
     ['conv1 fwd', CONV1, 'fwd'], ['conv1 dW', CONV1, 'dW'], ['conv2 fwd', CONV2, 'fwd'], ['conv2 dW', CONV2, 'dW'], ['conv2 dX', CONV2, 'dX'],
   ];
   for (const [label, g, kind] of cases) {
-    const ms = await measure(g, kind, threads, runs);
-    total += ms[ms.length - 1];
-    const gflops = ms.map((t) => convFlops(g) / t / 1e6);
-    console.log(`${label.padEnd(12)}${ms.map((t, i) => `${t.toFixed(1)} (${gflops[i].toFixed(1)})`.padStart(18)).join('')}`);
+    const ts = await measure(g, kind, threads, runs);
+    total += ts[ts.length - 1].bestWallMs;
+    const f = convFlops(g);
+    const cells = ts.map((t) => `${t.bestWallMs.toFixed(1)}  ${gflops(f, t.bestWallMs).toFixed(1)} | ${gflops(f, t.meanCpuMs).toFixed(1)}`.padStart(24));
+    console.log(`${label.padEnd(11)}${cells.join('')}`);
   }
-  console.log(`total on ${threads[threads.length - 1]} threads: ${total.toFixed(1)} ms`);
+  console.log(`sum of best times on ${threads[threads.length - 1]} threads: ${total.toFixed(1)} ms`);
 }
 
 main().catch((e: unknown) => {
