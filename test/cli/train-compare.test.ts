@@ -8,6 +8,7 @@ import { tempDir, writeTinyIdx, writeTinyModel } from './train-fixtures';
 describe('nnc compare', function () {
   this.timeout(120_000);
   let work: string;
+  after(() => fs.rmSync(work, { recursive: true, force: true }));
   before(() => {
     work = tempDir();
     writeTinyIdx(path.join(work, 'data'));

@@ -13,6 +13,7 @@ const testLine = (stdout: string): string => {
 describe('nnc eval', function () {
   this.timeout(120_000);
   let work: string;
+  after(() => fs.rmSync(work, { recursive: true, force: true }));
   let modelFile: string;
   let run: string;
   let trainedTestLine: string;

@@ -15,6 +15,7 @@ const oneLine = (text: string): void => {
 describe('nnc train', function () {
   this.timeout(120_000);
   let work: string;
+  after(() => fs.rmSync(work, { recursive: true, force: true }));
   let modelFile: string;
   /** One uninterrupted run of the tiny model, which the resume tests compare with. */
   let whole: { out: string; r: CliResult };

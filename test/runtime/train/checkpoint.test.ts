@@ -11,7 +11,12 @@ import { TrainingInterrupted } from '../../../runtime/train/errors';
 import { checkpointedRun, RUN_CONFIG } from './checkpointed-run';
 
 const tensorsOf = (s: TrainingState): Float32Array[] => [...s.params, ...s.slots].map((t) => t.data);
-const tempDir = (): string => fs.mkdtempSync(path.join(os.tmpdir(), 'nnc-ckpt-'));
+const made: string[] = [];
+const tempDir = (): string => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nnc-ckpt-'));
+  made.push(dir);
+  return dir;
+};
 
 /** Every file left in a checkpoint folder is a complete record or a complete tensors file. */
 function assertOnlyCompleteFiles(dir: string): void {
@@ -24,6 +29,7 @@ function assertOnlyCompleteFiles(dir: string): void {
 }
 
 describe('checkpoints', () => {
+  after(() => { for (const dir of made.splice(0)) fs.rmSync(dir, { recursive: true, force: true }); });
   let uninterrupted: { state: TrainingState; losses: number[] };
   before(async () => {
     const { engine, history } = await checkpointedRun(tempDir(), false);
