@@ -90,3 +90,39 @@ export function emitPad(p: PadParams): WatFunction {
   b.emit(...threadRange('lo', 'hi', p.batch * p.dstHeight), set('r', get('lo')), ...loopUntil('rl', 'r', get('hi'), body));
   return { name: p.name, text: b.text() };
 }
+
+export interface CropParams {
+  readonly name: string;
+  /** Destination [batch, height, width, channels] at dstOffset. */
+  readonly batch: number;
+  readonly height: number;
+  readonly width: number;
+  readonly channels: number;
+  readonly dstOffset: number;
+  /** Source [batch, srcHeight, srcWidth, channels]; the window starts at (top, left). */
+  readonly srcOffset: number;
+  readonly srcHeight: number;
+  readonly srcWidth: number;
+  readonly top: number;
+  readonly left: number;
+}
+
+/** The inverse of a stride-1 pad: copies the window of each source image into dst. */
+export function emitCrop(p: CropParams): WatFunction {
+  const where = `crop ${p.name}`;
+  checkName(p.name, where);
+  checkOffset(p.srcOffset, 'srcOffset', where);
+  checkOffset(p.dstOffset, 'dstOffset', where);
+  if (p.top < 0 || p.left < 0 || p.top + p.height > p.srcHeight || p.left + p.width > p.srcWidth) {
+    throw new Error(`${where}: a ${p.height}x${p.width} window at (${p.top}, ${p.left}) does not fit ${p.srcHeight}x${p.srcWidth}`);
+  }
+  const b = new FuncBuilder(p.name);
+  for (const l of ['lo', 'hi', 'r']) b.local(l, 'i32');
+  const pixel = 4 * p.channels;
+  // Destination row r = b*height + y comes from source row b*srcHeight + y + top.
+  const srcRow = `(i32.add (i32.mul (i32.div_u ${get('r')} ${i32(p.height)}) ${i32(p.srcHeight)}) (i32.add (i32.rem_u ${get('r')} ${i32(p.height)}) ${i32(p.top)}))`;
+  const copy = `(memory.copy (i32.add ${i32(p.dstOffset)} (i32.mul ${get('r')} ${i32(p.width * pixel)}))`
+    + ` (i32.add ${i32(p.srcOffset + p.left * pixel)} (i32.mul ${srcRow} ${i32(p.srcWidth * pixel)})) ${i32(p.width * pixel)})`;
+  b.emit(...threadRange('lo', 'hi', p.batch * p.height), set('r', get('lo')), ...loopUntil('rl', 'r', get('hi'), [copy]));
+  return { name: p.name, text: b.text() };
+}

@@ -8,16 +8,16 @@ export interface RefGeometry {
   kernelHeight: number; kernelWidth: number; strideHeight: number; strideWidth: number; padding: 'valid' | 'same';
 }
 
-export interface RefShape { oh: number; ow: number; top: number; left: number }
+export interface RefShape { oh: number; ow: number; top: number; left: number; padded: boolean }
 
 export function refShape(g: RefGeometry): RefShape {
   if (g.padding === 'valid') {
-    return { oh: Math.floor((g.height - g.kernelHeight) / g.strideHeight) + 1, ow: Math.floor((g.width - g.kernelWidth) / g.strideWidth) + 1, top: 0, left: 0 };
+    return { oh: Math.floor((g.height - g.kernelHeight) / g.strideHeight) + 1, ow: Math.floor((g.width - g.kernelWidth) / g.strideWidth) + 1, top: 0, left: 0, padded: false };
   }
   const oh = Math.ceil(g.height / g.strideHeight), ow = Math.ceil(g.width / g.strideWidth);
   const th = Math.max((oh - 1) * g.strideHeight + g.kernelHeight - g.height, 0);
   const tw = Math.max((ow - 1) * g.strideWidth + g.kernelWidth - g.width, 0);
-  return { oh, ow, top: Math.floor(th / 2), left: Math.floor(tw / 2) };
+  return { oh, ow, top: Math.floor(th / 2), left: Math.floor(tw / 2), padded: th + tw > 0 };
 }
 
 /** Calls f(b, oy, ox, ky, kx, iy, ix) for every in-bounds tap. */
