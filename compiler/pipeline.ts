@@ -5,6 +5,7 @@ import { parseModelFile, parseModelSource, formatDiagnostic, type FrontendResult
 import type { ModelSpec } from './dsl/spec';
 import { lowerModel, LowerError, type LayerInfo } from './lower/lower';
 import { grad } from './autodiff/grad';
+import { eliminateDeadCode } from './ir/graph';
 import type { Graph, Node } from './ir/types';
 
 export interface CompiledModel {
@@ -49,7 +50,8 @@ function compileFrontend(front: FrontendResult, file: string): CompileResult {
 export function compileSpec(spec: ModelSpec, file = '<spec>'): CompiledModel {
   const inference = lowerModel(spec, 'infer');
   const train = lowerModel(spec, 'train');
-  const training = grad(train.graph, train.graph.outputs.loss);
+  // Gradient rules may build values no output needs (a rule's spare intermediate): drop them.
+  const training = eliminateDeadCode(grad(train.graph, train.graph.outputs.loss));
   return {
     file,
     spec,
