@@ -2,6 +2,8 @@ import { strict as assert } from 'node:assert';
 import { assembleWat, moduleText, sharedMemory, type WatFunction } from '../../../../compiler/codegen/cpu/wat/module';
 import { barrierAbortAddress, emitBarrier, emitStep } from '../../../../compiler/codegen/cpu/wat/barrier';
 import { emitGemm } from '../../../../compiler/codegen/cpu/wat/gemm';
+import { conv2dBackpropInputScratchBytes, emitConv2dBackpropInput } from '../../../../compiler/codegen/cpu/wat/conv-backprop-input';
+import { phaseCalls } from '../../../../compiler/codegen/cpu/wat/barrier';
 import { ThreadPool } from '../../../../runtime/backends/cpu/threads';
 
 const BARRIER_AT = 0;
@@ -85,6 +87,28 @@ describe('ThreadPool', () => {
     } finally {
       pool.dispose();
     }
+  });
+
+  it('runs a multi-phase convolution step on 2 threads with the single-thread result', async () => {
+    const g = { batch: 3, height: 7, width: 6, channels: 5, filters: 6, kernelHeight: 3, kernelWidth: 2, strideHeight: 2, strideWidth: 1, padding: 'same' as const };
+    const dy = 1024, w = 4096, dx = 8192, scratch = 16384;
+    assert.ok(scratch + conv2dBackpropInputScratchBytes(g) < PAGES * 65536);
+    const phases = emitConv2dBackpropInput({ ...g, name: 'dx', dyOffset: dy, kernelOffset: w, dxOffset: dx, scratchOffset: scratch, accumulate: true });
+    assert.ok(phases.length >= 3, 'padded and accumulating: several phases');
+    const { module, memory } = await compile([...phases, emitBarrier('barrier', BARRIER_AT), emitStep('step', phaseCalls(phases), 'barrier')]);
+    const f32 = new Float32Array(memory.buffer);
+    const init = (): void => { for (let i = dy / 4; i < scratch / 4; i++) f32[i] = Math.cos(i); };
+    const results: Float32Array[] = [];
+    for (const threads of [1, 2]) {
+      init();
+      const pool = await ThreadPool.create(module, memory, threads, { abortAddress: barrierAbortAddress(BARRIER_AT) });
+      pool.run('step');
+      pool.dispose();
+      results.push(f32.slice(dx / 4, scratch / 4));
+    }
+    assert.deepEqual(results[1], results[0]);
+    init();
+    assert.notDeepEqual(results[0], f32.slice(dx / 4, scratch / 4), 'the step changed dx');
   });
 
   it('reports a trap on a worker as one line and releases threads waiting in a barrier', async () => {
