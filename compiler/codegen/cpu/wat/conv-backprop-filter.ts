@@ -9,7 +9,7 @@
 import { align16, checkGeometry, checkName, checkOffset, isPadded, type Conv2dGeometry } from './conv-geometry';
 import { plainEpilogue, EpilogueWriter } from './epilogue';
 import { emitPad, padBytes } from './conv-pad';
-import { loopUntil } from './gemm-loops';
+import { loopUntil, remainderSwitch } from './gemm-loops';
 import { RegisterTile } from './gemm-tile';
 import { bump, FuncBuilder, get, i32, set, threadRange } from './gemm-wat';
 import type { WatFunction } from './module';
@@ -73,12 +73,6 @@ function tileCode(b: FuncBuilder, pl: Plan, rows: number, cols: number, out: Epi
   return lines;
 }
 
-/** `isLast ? partial() : full()` when there is a remainder, else full(). */
-function lastOr(isLast: string, remainder: number, full: () => string[], partial: () => string[]): string[] {
-  if (!remainder) return full();
-  return [`(if ${isLast}`, '  (then', ...partial().map((l) => `    ${l}`), '  )', '  (else', ...full().map((l) => `    ${l}`), '  )', ')'];
-}
-
 function emitMain(pl: Plan): string {
   const { p } = pl;
   const b = new FuncBuilder(p.name);
@@ -88,8 +82,8 @@ function emitMain(pl: Plan): string {
   const rowRem = segment % pl.rows;
   const colRem = p.filters % pl.cols;
   const perKy = pl.segTiles * pl.fTiles;
-  const byCols = (rows: number): string[] => lastOr(`(i32.eq ${get('ft')} ${i32(pl.fTiles - 1)})`, colRem,
-    () => tileCode(b, pl, rows, pl.cols, out), () => tileCode(b, pl, rows, colRem, out));
+  const byCols = (rows: number): string[] => remainderSwitch(`(i32.eq ${get('ft')} ${i32(pl.fTiles - 1)})`, colRem,
+    tileCode(b, pl, rows, pl.cols, out), () => tileCode(b, pl, rows, colRem, out));
   const tileBody = [
     set('ky', `(i32.div_u ${get('t')} ${i32(perKy)})`),
     set('st', `(i32.rem_u (i32.div_u ${get('t')} ${i32(pl.fTiles)}) ${i32(pl.segTiles)})`),
@@ -97,7 +91,7 @@ function emitMain(pl: Plan): string {
     set('within0', `(i32.mul ${get('st')} ${i32(pl.rows)})`),
     set('kc0', `(i32.add (i32.mul ${get('ky')} ${i32(segment)}) ${get('within0')})`),
     set('f0', `(i32.mul ${get('ft')} ${i32(pl.cols)})`),
-    ...lastOr(`(i32.eq ${get('st')} ${i32(pl.segTiles - 1)})`, rowRem, () => byCols(pl.rows), () => byCols(rowRem)),
+    ...remainderSwitch(`(i32.eq ${get('st')} ${i32(pl.segTiles - 1)})`, rowRem, byCols(pl.rows), () => byCols(rowRem)),
   ];
   const imageBody = [
     set('xImage', `(i32.add ${i32(pl.inOffset)} (i32.mul ${get('b')} ${i32(4 * pl.inHeight * pl.inWidth * p.channels)}))`),

@@ -13,7 +13,7 @@
 
 import { align16, checkGeometry, checkName, checkOffset, convShape, isPadded, type Conv2dGeometry, type ConvShape } from './conv-geometry';
 import { emitCrop, emitPad, padBytes } from './conv-pad';
-import { loopUntil } from './gemm-loops';
+import { loopUntil, tiledLoop } from './gemm-loops';
 import { RegisterTile } from './gemm-tile';
 import { bump, FuncBuilder, get, i32, loadFloats, set, storeFloats, threadRange } from './gemm-wat';
 import type { WatFunction } from './module';
@@ -100,15 +100,6 @@ function tileCode(b: FuncBuilder, p: Conv2dBackpropInputParams, l: Layout, kt: n
   return [set('kx', i32(0)), ...loopUntil('kxl', 'kx', i32(p.kernelWidth), tap)];
 }
 
-/** Loops over full tiles of `size` in steps of `tileSize`, then the static remainder tile. */
-function tiled(counter: string, size: number, tileSize: number, body: (n: number) => string[]): string[] {
-  const full = Math.floor(size / tileSize);
-  const rem = size % tileSize;
-  const lines = full > 0 ? [set(counter, i32(0)), ...loopUntil(`${counter}l`, counter, i32(full * tileSize), body(tileSize), tileSize)] : [];
-  if (rem) lines.push(set(counter, i32(full * tileSize)), ...body(rem));
-  return lines;
-}
-
 function emitScatter(p: Conv2dBackpropInputParams, l: Layout, kt: number, image: number, zero: boolean): string {
   const b = new FuncBuilder(p.name);
   for (const v of ['lo', 'hi', 'b', 'oy', 'ky', 'kyTap', 'kx', 'ox0', 'c0', 'dyImage', 'dxImage', 'dyRow', 'dxRow', 'pa', 'pb', 'pd', 'kk']) b.local(v, 'i32');
@@ -119,7 +110,7 @@ function emitScatter(p: Conv2dBackpropInputParams, l: Layout, kt: number, image:
   const kyBody = [
     set('kyTap', `(i32.mul ${get('ky')} ${i32(p.kernelWidth)})`),
     set('dxRow', `(i32.add ${get('dxImage')} (i32.mul (i32.add (i32.mul ${get('oy')} ${i32(p.strideHeight)}) ${get('ky')}) ${i32(4 * l.width * p.channels)}))`),
-    ...tiled('ox0', outWidth, rows, (r) => tiled('c0', p.channels, cols, (c) => tileCode(b, p, l, kt, r, c))),
+    ...tiledLoop('ox0', outWidth, rows, (r) => tiledLoop('c0', p.channels, cols, (c) => tileCode(b, p, l, kt, r, c))),
   ];
   const oyBody = [
     set('dyRow', `(i32.add ${get('dyImage')} (i32.mul ${get('oy')} ${i32(4 * outWidth * p.filters)}))`),

@@ -6,7 +6,7 @@
 // GEMM micro-kernel with A's rows at constant offsets.
 
 import { EpilogueWriter, plainEpilogue, type Epilogue } from './epilogue';
-import { loopUntil } from './gemm-loops';
+import { loopUntil, tiledLoop } from './gemm-loops';
 import { RegisterTile } from './gemm-tile';
 import { bump, FuncBuilder, get, i32, set, threadRange } from './gemm-wat';
 
@@ -64,15 +64,6 @@ function tileCode(b: FuncBuilder, p: ConvCoreParams, rows: number, cols: number,
   return lines;
 }
 
-/** Loops over full tiles of `size` in steps of `tileSize`, then the static remainder tile. */
-function tiled(counter: string, size: number, tileSize: number, body: (n: number) => string[]): string[] {
-  const full = Math.floor(size / tileSize);
-  const rem = size % tileSize;
-  const lines = full > 0 ? [set(counter, i32(0)), ...loopUntil(`${counter}l`, counter, i32(full * tileSize), body(tileSize), tileSize)] : [];
-  if (rem) lines.push(set(counter, i32(full * tileSize)), ...body(rem));
-  return lines;
-}
-
 export function emitConvCore(p: ConvCoreParams): string {
   const b = new FuncBuilder(p.name);
   for (const l of ['r', 'lo', 'hi', 'rowIn', 'ox0', 'f0', 'mrow', 'pa', 'pb', 'ky', 'kk']) b.local(l, 'i32');
@@ -83,7 +74,7 @@ export function emitConvCore(p: ConvCoreParams): string {
   const rowBody = [
     set('rowIn', `(i32.add ${i32(p.inOffset)} (i32.add (i32.mul (i32.div_u ${get('r')} ${i32(p.outHeight)}) ${i32(inImage)})`
       + ` (i32.mul (i32.rem_u ${get('r')} ${i32(p.outHeight)}) ${i32(4 * p.strideHeight * p.inWidth * p.channels)})))`),
-    ...tiled('ox0', p.outWidth, rows, (r) => tiled('f0', p.filters, cols, (c) => tileCode(b, p, r, c, out))),
+    ...tiledLoop('ox0', p.outWidth, rows, (r) => tiledLoop('f0', p.filters, cols, (c) => tileCode(b, p, r, c, out))),
   ];
   b.emit(...threadRange('lo', 'hi', p.batch * p.outHeight), set('r', get('lo')), ...loopUntil('rl', 'r', get('hi'), rowBody));
   return b.text();

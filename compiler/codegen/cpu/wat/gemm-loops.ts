@@ -21,6 +21,7 @@ export interface TileGrid {
 /** Body of one tile: `rows` x `cols` statically, starting at runtime locals $m0, $n0. */
 export type TileBody = (rows: number, cols: number) => string[];
 
+/** `for (; counter < end; counter += step) body` with unsigned compares; counter set by the caller. */
 export function loopUntil(label: string, counter: string, end: string, body: string[], step = 1): string[] {
   return [
     `(block $${label}_done`,
@@ -34,10 +35,19 @@ export function loopUntil(label: string, counter: string, end: string, body: str
   ];
 }
 
-/** The body for a tile that is possibly the last (partial) one along a dimension. */
-function remainderSwitch(isLast: string, remainder: number, full: string[], partial: () => string[]): string[] {
+/** `isLast ? partial() : full` when there is a remainder, else `full`: the body of a possibly partial last tile. */
+export function remainderSwitch(isLast: string, remainder: number, full: string[], partial: () => string[]): string[] {
   if (remainder === 0) return full;
   return [`(if ${isLast}`, '  (then', ...partial().map((l) => `    ${l}`), '  )', '  (else', ...full.map((l) => `    ${l}`), '  )', ')'];
+}
+
+/** Runs body(tileSize) over full tiles of `size` (counter = tile start), then body(remainder) once. */
+export function tiledLoop(counter: string, size: number, tileSize: number, body: (n: number) => string[]): string[] {
+  const full = Math.floor(size / tileSize);
+  const rem = size % tileSize;
+  const lines = full > 0 ? [set(counter, i32(0)), ...loopUntil(`${counter}l`, counter, i32(full * tileSize), body(tileSize), tileSize)] : [];
+  if (rem) lines.push(set(counter, i32(full * tileSize)), ...body(rem));
+  return lines;
 }
 
 /** The loop nest over thread $tid's tiles, as lines (it declares its locals in `b`). */
