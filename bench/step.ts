@@ -1,0 +1,85 @@
+// npm run bench: the seed models' training step (batch 250: forward, backward, Adam) in nnc
+// and in PyTorch, in the same run, side by side, as ms/step and ratios. A benchmark, not a
+// test: run it on a quiet machine; every figure is a median of timed steps after warm-up.
+//   npm run bench -- [--steps N] [--warmup N] [--backend cpu|gpu] [--threads N] [--no-peer]
+
+import { availableParallelism, loadavg } from 'node:os';
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import * as path from 'node:path';
+import { compileFile } from '../compiler/pipeline';
+import { createEngine, type BackendName } from '../runtime/backends/index';
+
+const BATCH = 250;
+/** Floating-point work of one PReLU training step at batch 250 (convolutions and GEMMs dominate). */
+const GFLOP_PER_STEP = 4.256;
+/** One core's WAT f32x4 GEMM micro-kernel, measured here: the practical peak we compare against. */
+const GFLOPS_PER_CORE = 18;
+
+interface Timing { readonly median: number; readonly min: number }
+
+function median(xs: number[]): Timing {
+  const s = [...xs].sort((a, b) => a - b);
+  return { median: s[Math.floor(s.length / 2)], min: s[0] };
+}
+
+async function timeNnc(model: string, backend: BackendName, steps: number, warmup: number): Promise<Timing> {
+  const compiled = compileFile(path.join(__dirname, '..', 'models', `${model}.ts`));
+  if (!compiled.ok) throw new Error(compiled.diagnostics.join('\n'));
+  const engine = await createEngine(compiled.model, { backend, seed: 1 });
+  const x = new Float32Array(BATCH * engine.inputSize);
+  for (let i = 0; i < x.length; i++) x[i] = (i * 2654435761 % 1000) / 1000;
+  const labels = new Float32Array(BATCH * engine.labelSize);
+  for (let i = 0; i < BATCH; i++) labels[i * 10 + (i % 10)] = 1;
+  const times: number[] = [];
+  for (let s = 0; s < warmup + steps; s++) {
+    const t = performance.now();
+    engine.trainStep(x, labels, BATCH, s);
+    if (s >= warmup) times.push(performance.now() - t);
+  }
+  engine.dispose();
+  return median(times);
+}
+
+function timeTorch(model: string, steps: number, warmup: number, threads: number): Timing | string {
+  const python = '/usr/bin/python3';
+  if (!existsSync(python)) return 'peer not run: /usr/bin/python3 is missing';
+  const script = path.join(__dirname, 'peer', 'torch_step.py');
+  const r = spawnSync(python, [script, '--model', model, '--steps', String(steps), '--warmup', String(warmup), '--threads', String(threads)], { encoding: 'utf8' });
+  if (r.status !== 0) {
+    const why = /No module named 'torch'/.test(r.stderr) ? 'PyTorch is not installed (apt-get install python3-torch)' : r.stderr.trim().split('\n').pop();
+    return `peer not run: ${why}`;
+  }
+  const out = JSON.parse(r.stdout.trim().split('\n').pop() as string) as { ms_per_step: number };
+  return { median: out.ms_per_step, min: out.ms_per_step };
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({ options: { steps: { type: 'string' }, warmup: { type: 'string' }, backend: { type: 'string' }, threads: { type: 'string' }, 'no-peer': { type: 'boolean' } } });
+  const steps = Number(values.steps ?? 10);
+  const warmup = Number(values.warmup ?? 2);
+  const backend = (values.backend ?? 'cpu') as BackendName;
+  const threads = Number(values.threads ?? availableParallelism());
+  console.log(`nnc step benchmark: batch ${BATCH}, ${steps} timed steps after ${warmup} warm-up, backend ${backend}, ${availableParallelism()} cores, load ${loadavg()[0].toFixed(1)}`);
+  const rows: string[][] = [['model', 'nnc ms/step', 'PyTorch ms/step', 'nnc speedup (images/s)', 'nnc GFLOP/s', 'share of peak']];
+  const nncMs: Record<string, number> = {};
+  const torchMs: Record<string, number> = {};
+  for (const m of ['prelu', 'relu']) {
+    const nnc = await timeNnc(`mnist-${m}`, backend, steps, warmup);
+    const peer = values['no-peer'] ? 'peer not run (--no-peer)' : timeTorch(m, steps, warmup, threads);
+    nncMs[m] = nnc.median;
+    const gflops = GFLOP_PER_STEP / (nnc.median / 1000);
+    const peerText = typeof peer === 'string' ? peer : peer.median.toFixed(1);
+    if (typeof peer !== 'string') torchMs[m] = peer.median;
+    rows.push([`mnist-${m}`, nnc.median.toFixed(1), peerText, typeof peer === 'string' ? '-' : `${(peer.median / nnc.median).toFixed(2)}x`,
+      gflops.toFixed(1), `${((100 * gflops) / (GFLOPS_PER_CORE * threads)).toFixed(0)}% of ${GFLOPS_PER_CORE * threads} GFLOP/s`]);
+  }
+  const widths = rows[0].map((_, k) => Math.max(...rows.map((r) => r[k].length)));
+  for (const r of rows) console.log(r.map((c, k) => c.padEnd(widths[k])).join('  '));
+  console.log(`PReLU over ReLU: nnc ${((nncMs.prelu / nncMs.relu - 1) * 100).toFixed(0)}% slower` +
+    (torchMs.prelu && torchMs.relu ? `, PyTorch ${((torchMs.prelu / torchMs.relu - 1) * 100).toFixed(0)}% slower` : ''));
+  console.log(`(GFLOP/s counts ${GFLOP_PER_STEP} GFLOP per step for both models; peak = ${GFLOPS_PER_CORE} GFLOP/s per core, the WAT GEMM micro-kernel measured on one core.)`);
+}
+
+main().catch((e: unknown) => { console.error(e instanceof Error ? e.message : String(e)); process.exitCode = 1; });
