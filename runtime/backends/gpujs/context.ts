@@ -39,7 +39,7 @@ function headlessGlProblem(): string | null {
 
 /** Runs a 4-element kernel and checks its output, so a context that compiles but computes wrongly is caught. */
 function probe(gpu: GPU): string | null {
-  const kernel = gpu.createKernel('function (a) { return a[this.thread.x] * 2 + this.thread.x; }', { output: [4], precision: 'single' });
+  const kernel = gpu.createKernel('function (a) { return a[this.thread.x] * 2 + this.thread.x; }', { output: [4], precision: 'single', tactic: 'precision' });
   try {
     const out = kernel(new Float32Array([0.5, 1.5, -2, 3])) as Float32Array;
     const expected = [1, 4, -2, 9];

@@ -44,6 +44,9 @@ export function compileGpuKernel(gpu: GPU, source: GpuKernelSource, options: { i
   const kernel: IKernelRunShortcut = gpu.createKernel(source.source, {
     output: [...source.output],
     precision: 'single',
+    // gpu.js otherwise declares lowp floats and ints: harmless on desktop GL, which
+    // ignores the qualifier, but wrong for float32 math (and index math) where honoured.
+    tactic: 'precision',
     pipeline: true,
     immutable: options.immutable ?? false,
   });
