@@ -42,7 +42,7 @@ export function emitConv2d(p: Conv2dParams): WatFunction[] {
   checkName(p.name, where);
   const s = checkGeometry(p, where);
   for (const o of ['xOffset', 'kernelOffset', 'yOffset', 'scratchOffset'] as const) checkOffset(p[o], o, where);
-  if (p.epilogue) checkEpilogue(p.epilogue, where);
+  if (p.epilogue) checkEpilogue(p.epilogue, where, p.filters);
   const phases: WatFunction[] = [];
   let input = { offset: p.xOffset, height: p.height, width: p.width };
   if (isPadded(s)) {

@@ -38,12 +38,18 @@ export function plainEpilogue(offset: number, ld: number): Epilogue {
   return { operands: [], stores: [{ expr: S.arg(0), offset, ld }] };
 }
 
-export function checkEpilogue(ep: Epilogue, where: string): void {
+/** Throws one line naming `where` when an operand or store of `ep` is malformed for `cols` columns. */
+export function checkEpilogue(ep: Epilogue, where: string, cols: number): void {
   if (ep.stores.length === 0) throw new Error(`${where}: epilogue has no stores`);
   for (const o of ep.operands) {
     for (const [k, v] of Object.entries(o)) {
       if (!Number.isInteger(v) || v < 0) throw new Error(`${where}: epilogue operand ${k} must be a non-negative integer, got ${v}`);
     }
+    if (o.offset % 4 !== 0) throw new Error(`${where}: epilogue operand offset ${o.offset} is not a multiple of 4`);
+  }
+  for (const s of ep.stores) {
+    if (!Number.isInteger(s.offset) || s.offset < 0 || s.offset % 4 !== 0) throw new Error(`${where}: epilogue store offset must be a non-negative multiple of 4, got ${s.offset}`);
+    if (!Number.isInteger(s.ld) || s.ld < cols) throw new Error(`${where}: epilogue store ld = ${s.ld} is less than the row length ${cols}`);
   }
 }
 

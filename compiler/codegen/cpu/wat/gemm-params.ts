@@ -66,7 +66,7 @@ export function checkGemm(p: GemmParams): void {
   need('lda', p.transposeA ? p.m : p.k);
   need('ldb', p.transposeB ? p.k : p.n);
   need('ldc', p.epilogue && !p.accumulate ? 1 : p.n);
-  if (p.epilogue) checkEpilogue(p.epilogue, where);
+  if (p.epilogue) checkEpilogue(p.epilogue, where, p.n);
 }
 
 export function gemmEpilogue(p: GemmParams): Epilogue {

@@ -122,6 +122,9 @@ describe('emitGemm', () => {
     assert.throws(() => emitGemm({ ...base, bOffset: 6 }), /gemm g1: bOffset must be a non-negative multiple of 4, got 6/);
     assert.throws(() => emitGemm({ ...base, m: 0 }), /gemm g1: m must be a positive integer, got 0/);
     assert.throws(() => emitGemm({ ...base, name: 'x y' }), /name must be an identifier/);
+    const store = { expr: S.arg(0), offset: 64, ld: 2 };
+    assert.throws(() => emitGemm({ ...base, epilogue: { operands: [], stores: [{ ...store, ld: 1 }] } }), /gemm g1: epilogue store ld = 1 is less than the row length 2/);
+    assert.throws(() => emitGemm({ ...base, epilogue: { operands: [{ offset: 2, rowPeriod: 0, rowStride: 0, colStride: 1 }], stores: [store] } }), /operand offset 2 is not a multiple of 4/);
   });
 });
 
