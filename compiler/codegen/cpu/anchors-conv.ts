@@ -2,7 +2,7 @@
 // gradients. Geometry comes from the node's concrete shapes and attributes.
 
 import type { Node } from '../../ir/types';
-import { registerAnchorRule, type AnchorRule } from './anchors';
+import { registerAnchorRule, stagingBytes, withEpilogue, isPlain, type AnchorRule } from './anchors';
 import type { Conv2dGeometry } from './wat/conv-geometry';
 import { conv2dScratchBytes, emitConv2d } from './wat/conv-forward';
 import { conv2dBackpropFilterScratchBytes, emitConv2dBackpropFilter } from './wat/conv-backprop-filter';
@@ -28,14 +28,19 @@ const conv2d: AnchorRule = {
   }),
 };
 
-// conv2dBackpropInput(dy, w): the output is dx, shaped like the forward input.
+// conv2dBackpropInput(dy, w): the output is dx, shaped like the forward input. Its emitter
+// scatters taps into dx, so a fused epilogue (dropout's mask) runs after it as a row loop.
+const backpropInputScratch = (node: Node, w: readonly number[], out: readonly number[]): number =>
+  conv2dBackpropInputScratchBytes(geometry(node, out, w));
 const conv2dBackpropInput: AnchorRule = {
-  scratchBytes: (node, [, w], out) => conv2dBackpropInputScratchBytes(geometry(node, out, w)),
-  emit: (ctx) => emitConv2dBackpropInput({
-    ...geometry(ctx.node, ctx.outShape, ctx.inputs[1].shape),
-    name: ctx.name, dyOffset: ctx.inputs[0].offset, kernelOffset: ctx.inputs[1].offset,
-    dxOffset: ctx.epilogue.stores[0].offset, epilogue: ctx.epilogue, scratchOffset: ctx.scratch,
-  }),
+  scratchBytes: (node, [, w], out) => backpropInputScratch(node, w, out) + stagingBytes(out),
+  emit: (ctx) => {
+    const g = geometry(ctx.node, ctx.outShape, ctx.inputs[1].shape);
+    const own = backpropInputScratch(ctx.node, ctx.inputs[1].shape, ctx.outShape);
+    return withEpilogue(ctx, (dx) => emitConv2dBackpropInput({
+      ...g, name: ctx.name, dyOffset: ctx.inputs[0].offset, kernelOffset: ctx.inputs[1].offset, dxOffset: dx, scratchOffset: ctx.scratch,
+    }), ctx.scratch + own);
+  },
 };
 
 // conv2dBackpropFilter(x, dy): the output is dW; no epilogue (its consumer is the optimizer).
@@ -43,8 +48,7 @@ const conv2dBackpropFilter: AnchorRule = {
   scratchBytes: (node, [x], out) => conv2dBackpropFilterScratchBytes(geometry(node, x, out)),
   emit: (ctx) => {
     const e = ctx.epilogue;
-    const plain = e.stores.length === 1 && e.operands.length === 0 && e.stores[0].expr.kind === 'arg' && e.stores[0].expr.index === 0;
-    if (!plain) throw new Error('conv2dBackpropFilter takes no epilogue');
+    if (!isPlain(e)) throw new Error('conv2dBackpropFilter takes no epilogue');
     return emitConv2dBackpropFilter({
       ...geometry(ctx.node, ctx.inputs[0].shape, ctx.outShape),
       name: ctx.name, xOffset: ctx.inputs[0].offset, dyOffset: ctx.inputs[1].offset,

@@ -3,13 +3,9 @@
 // same segment: one extra pass over the small pooled tensor, none over the large input.
 
 import type { Node } from '../../ir/types';
-import type { AnchorContext, AnchorRule } from './anchors';
-import { registerAnchorRule } from './anchors';
-import type { WatFunction } from './wat/module';
+import type { AnchorRule } from './anchors';
+import { registerAnchorRule, stagingBytes, withEpilogue } from './anchors';
 import { emitAvgPool2d, emitAvgPool2dGrad, emitMaxPool2d, emitMaxPool2dGrad, type Pool2dGeometry } from './wat/pool';
-import { emitRowLoop } from './wat/loop';
-import { iterSpace } from '../../passes/layout';
-import type { Epilogue } from './wat/epilogue';
 
 function pair(v: unknown): [number, number] {
   const a = v as readonly number[];
@@ -23,45 +19,28 @@ function geometry(name: string, node: Node, inShape: readonly number[]): Pool2dG
   };
 }
 
-function isPlain(e: Epilogue): boolean {
-  return e.stores.length === 1 && e.operands.length === 0 && e.stores[0].expr.kind === 'arg' && e.stores[0].expr.index === 0;
-}
-
-/** The anchor writes to `out`; a non-plain epilogue then maps it to the kernel's outputs. */
-function withEpilogue(ctx: AnchorContext, emit: (out: number) => WatFunction): WatFunction[] {
-  if (isPlain(ctx.epilogue)) return [emit(ctx.epilogue.stores[0].offset)];
-  const { rows, cols } = iterSpace(ctx.outShape);
-  const epilogue = emitRowLoop({
-    name: `${ctx.name}_epilogue`, rows, cols,
-    operands: [{ offset: ctx.scratch, rowStride: cols, colStride: 1 }, ...ctx.epilogue.operands],
-    stores: ctx.epilogue.stores.map((s) => ({ expr: s.expr, offset: s.offset, rowStride: s.ld })),
-    maxThreads: ctx.threads,
-  });
-  return [emit(ctx.scratch), epilogue];
-}
-
-const outBytes = (_n: Node, _i: readonly (readonly number[])[], out: readonly number[]): number => 4 * out.reduce((a, b) => a * b, 1);
+const outBytes = (_n: Node, _i: readonly (readonly number[])[], out: readonly number[]): number => stagingBytes(out);
 
 const maxPool2d: AnchorRule = {
   scratchBytes: outBytes,
-  emit: (ctx) => withEpilogue(ctx, (y) => emitMaxPool2d({ ...geometry(ctx.name, ctx.node, ctx.inputs[0].shape), x: ctx.inputs[0].offset, y })),
+  emit: (ctx) => withEpilogue(ctx, (y) => [emitMaxPool2d({ ...geometry(ctx.name, ctx.node, ctx.inputs[0].shape), x: ctx.inputs[0].offset, y })]),
 };
 
 const avgPool2d: AnchorRule = {
   scratchBytes: outBytes,
-  emit: (ctx) => withEpilogue(ctx, (y) => emitAvgPool2d({ ...geometry(ctx.name, ctx.node, ctx.inputs[0].shape), x: ctx.inputs[0].offset, y })),
+  emit: (ctx) => withEpilogue(ctx, (y) => [emitAvgPool2d({ ...geometry(ctx.name, ctx.node, ctx.inputs[0].shape), x: ctx.inputs[0].offset, y })]),
 };
 
 const maxPool2dGrad: AnchorRule = {
   scratchBytes: outBytes,
-  emit: (ctx) => withEpilogue(ctx, (dx) => emitMaxPool2dGrad({
+  emit: (ctx) => withEpilogue(ctx, (dx) => [emitMaxPool2dGrad({
     ...geometry(ctx.name, ctx.node, ctx.inputs[0].shape), x: ctx.inputs[0].offset, dy: ctx.inputs[1].offset, dx,
-  })),
+  })]),
 };
 
 const avgPool2dGrad: AnchorRule = {
   scratchBytes: outBytes,
-  emit: (ctx) => withEpilogue(ctx, (dx) => emitAvgPool2dGrad({ ...geometry(ctx.name, ctx.node, ctx.outShape), dy: ctx.inputs[0].offset, dx })),
+  emit: (ctx) => withEpilogue(ctx, (dx) => [emitAvgPool2dGrad({ ...geometry(ctx.name, ctx.node, ctx.outShape), dy: ctx.inputs[0].offset, dx })]),
 };
 
 registerAnchorRule('maxPool2d', maxPool2d);

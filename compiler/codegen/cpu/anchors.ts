@@ -5,6 +5,8 @@ import type { Node } from '../../ir/types';
 import type { WatFunction } from './wat/module';
 import type { Epilogue } from './wat/epilogue';
 import { emitGemm } from './wat/gemm';
+import { emitRowLoop } from './wat/loop';
+import { iterSpace } from '../../passes/layout';
 
 export interface AnchorContext {
   readonly name: string;
@@ -39,6 +41,32 @@ const matmul: AnchorRule = {
     })];
   },
 };
+
+export function isPlain(e: Epilogue): boolean {
+  return e.stores.length === 1 && e.operands.length === 0 && e.stores[0].expr.kind === 'arg' && e.stores[0].expr.index === 0;
+}
+
+/** Bytes to stage an anchor's output for an epilogue that runs after it. */
+export function stagingBytes(out: readonly number[]): number {
+  return 4 * out.reduce((a, b) => a * b, 1);
+}
+
+/**
+ * For emitters that store plainly: the anchor writes to `out`; a non-plain epilogue then
+ * maps the staged values (at `stagingOffset`) to the kernel's outputs as a row loop.
+ */
+export function withEpilogue(ctx: AnchorContext, emit: (out: number) => WatFunction[], stagingOffset = ctx.scratch): WatFunction[] {
+  if (isPlain(ctx.epilogue)) return emit(ctx.epilogue.stores[0].offset);
+  const { rows, cols } = iterSpace(ctx.outShape);
+  const epilogue = emitRowLoop({
+    name: `${ctx.name}_epilogue`, rows, cols,
+    operands: [{ offset: stagingOffset, rowStride: cols, colStride: 1 }, ...ctx.epilogue.operands],
+    stores: ctx.epilogue.stores.map((s) => ({ expr: s.expr, offset: s.offset, rowStride: s.ld })),
+    maxThreads: ctx.threads,
+  });
+  return [...emit(stagingOffset), epilogue];
+}
+
 
 const RULES = new Map<string, AnchorRule>([['matmul', matmul]]);
 
