@@ -1,5 +1,7 @@
-// Scratch: interleaved best-of-many single-thread timings of small variants, to compare
-// kernels on a loaded machine. Not part of the suite.
+// Interleaved best-of-many single-thread timings of the seed's conv kernels next to the
+// plain GEMM, to compare variants on a loaded machine (every kernel sees the same noise).
+// Run: [ROUNDS=100] [MBS=1] npx tsx bench/kernels/compare.ts [batch] [tile, e.g. 4x8]
+// MBS scales the 1 MiB layout unit; batch 250 needs MBS=16.
 import { emitGemm, gemmFlops } from '../../compiler/codegen/cpu/wat/gemm';
 import { emitConv2d } from '../../compiler/codegen/cpu/wat/conv-forward';
 import { emitConv2dBackpropFilter } from '../../compiler/codegen/cpu/wat/conv-backprop-filter';

@@ -1,0 +1,64 @@
+// Where a training step's time goes, kernel by kernel: compiles a model's training program
+// for one thread, runs it once for realistic memory contents, then times every WAT kernel
+// alone (best wall time and mean CPU time of `runs` calls) and the whole step.
+// Run: npx tsx bench/kernels/profile.ts [model] [runs]      (model: mnist-prelu by default)
+
+import * as path from 'node:path';
+import { compileFile } from '../../compiler/pipeline';
+import { simplify } from '../../compiler/passes/simplify';
+import { fuse } from '../../compiler/passes/fuse';
+import { buildCpuProgram } from '../../compiler/codegen/cpu/program';
+import { assembleWatSync, loadAssembler } from '../../compiler/codegen/cpu/wat/module';
+import { ProgramRunner } from '../../runtime/backends/cpu/program-runner';
+import { timeRuns } from './timing';
+
+type Kernel = (tid: number, nth: number) => void;
+
+async function main(): Promise<void> {
+  const model = process.argv[2] ?? 'mnist-prelu';
+  const runs = Number(process.argv[3] ?? 5);
+  const compiled = compileFile(path.join(__dirname, '..', '..', 'models', `${model}.ts`));
+  if (!compiled.ok) throw new Error(compiled.diagnostics.join('\n'));
+  await loadAssembler();
+  const batch = compiled.model.spec.fit.batchSize;
+  const fusion = fuse(simplify(compiled.model.training));
+  const program = buildCpuProgram(fusion, batch, 1, compiled.model.spec.optimizer);
+  const ops = new Map(fusion.graph.nodes.map((n) => [n.id, n.op]));
+  // Kernel `k<i>` (and its `_phase` helpers) is fused kernel i: name it by its anchor or first ops.
+  const describe = (name: string): string => {
+    const k = fusion.kernels[Number(/^k(\d+)/.exec(name)?.[1] ?? -1)];
+    if (!k) return '';
+    const anchor = k.anchor === null ? null : ops.get(k.anchor);
+    return anchor ? `${anchor} + ${k.nodes.length - 1} fused` : k.nodes.map((id) => ops.get(id)).slice(0, 3).join(',') + (k.nodes.length > 3 ? ',...' : '');
+  };
+  const runner = ProgramRunner.create(program);
+  // Small deterministic values everywhere but the barrier and constants, then one real step.
+  const f32 = new Float32Array(runner.memory.buffer);
+  for (let i = 64; i < f32.length; i++) f32[i] = (((i * 2654435761) >>> 0) % 2000) / 1e5 - 0.01;
+  for (const c of program.constants) runner.view(c.offset, c.count).fill(c.value);
+  runner.run(1);
+  const instance = new WebAssembly.Instance(new WebAssembly.Module(assembleWatSync(program.wat)), { env: { memory: runner.memory } });
+  const rows: { name: string; wall: number; cpu: number }[] = [];
+  for (const step of program.steps) {
+    if (step.kind !== 'wasm') continue;
+    for (const name of step.kernels) {
+      const fn = instance.exports[name] as Kernel;
+      const t = timeRuns(() => fn(0, 1), runs);
+      rows.push({ name, wall: t.bestWallMs, cpu: t.meanCpuMs });
+    }
+  }
+  const whole = timeRuns(() => runner.run(1), runs);
+  const sumWall = rows.reduce((s, r) => s + r.wall, 0);
+  const sumCpu = rows.reduce((s, r) => s + r.cpu, 0);
+  console.log(`${model}, batch ${batch}, 1 thread: each kernel alone, best wall ms | mean CPU ms of ${runs} runs`);
+  for (const r of [...rows].sort((a, b) => b.cpu - a.cpu)) {
+    console.log(`${`${r.name} ${describe(r.name)}`.slice(0, 48).padEnd(48)}${r.wall.toFixed(2).padStart(9)}${r.cpu.toFixed(2).padStart(9)}${(100 * r.cpu / sumCpu).toFixed(1).padStart(7)}%`);
+  }
+  console.log(`${'sum of wasm kernels'.padEnd(48)}${sumWall.toFixed(1).padStart(9)}${sumCpu.toFixed(1).padStart(9)}`);
+  console.log(`${'whole step (wasm + JS steps + masks)'.padEnd(48)}${whole.bestWallMs.toFixed(1).padStart(9)}${whole.meanCpuMs.toFixed(1).padStart(9)}`);
+}
+
+main().catch((e: unknown) => {
+  console.error(e instanceof Error ? e.message : String(e));
+  process.exit(1);
+});
