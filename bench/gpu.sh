@@ -35,6 +35,7 @@ command -v node >/dev/null || die "Node >= 20 is required (not found)"
 if [ ! -f node_modules/gl/build/Release/webgl.node ]; then
   node_prefix="$(dirname "$(dirname "$(readlink -f "$(command -v node)")")")"
   [ -f "$node_prefix/include/node/node.h" ] && export npm_config_nodedir="$node_prefix"
+  export JOBS=max  # node-gyp: make on every core
   say "npm ci (builds headless-gl, a few minutes)"
   npm ci --no-audit --no-fund
   [ -f node_modules/gl/build/Release/webgl.node ] || die "gl did not build: node_modules/gl/build/Release/webgl.node is missing"
