@@ -18,7 +18,7 @@ import { ProgramRunner } from '../../../../runtime/backends/cpu/program-runner';
 import { modelFeeds } from '../../../../testing/check-model';
 import { compiledModel } from '../../lower/seed-models';
 import { arbSmallModelSpec, compileSmallModel, seededSpec } from '../../../support/models';
-import { dense, dropout, flatten, maxPool2d, relu } from '../../../../compiler/dsl/index';
+import { constant, conv2d, dense, dropout, flatten, maxPool2d, prelu, relu } from '../../../../compiler/dsl/index';
 
 // float32 kernels against the float64 reference; the error bound grows with the tensor's
 // largest magnitude, since a long reduction's rounding scales with its terms, not its result.
@@ -256,6 +256,18 @@ function pinnedProblems(fusion: Fusion, program: CpuProgram): string[] {
   return problems;
 }
 
+/** JS steps and masks work on values in memory: each value they read or write needs a buffer. */
+function unbufferedStepValues(program: CpuProgram): string[] {
+  const byId = new Map(program.graph.nodes.map((n) => [n.id, n]));
+  return program.steps.flatMap((s) => {
+    if (s.kind === 'wasm') return [];
+    const node = byId.get(s.node) as Node;
+    return [node.id, ...(s.kind === 'js' ? node.inputs : [])]
+      .filter((id) => !program.slots.has(id))
+      .map((id) => `${s.kind} step %${node.id} = ${node.op} needs %${id} = ${(byId.get(id) as Node).op}, which has no buffer`);
+  });
+}
+
 describe('codegen/cpu program: the memory plan', () => {
   const checkPlan = (graph: Graph, batch: number, threads: number, model: CompiledModel, train: boolean): void => {
     const fusion = fuse(graph);
@@ -263,7 +275,19 @@ describe('codegen/cpu program: the memory plan', () => {
     const where = `batch ${batch}, ${threads} thread(s), ${train ? 'with' : 'without'} the optimizer update`;
     assert.deepEqual(overlapsWhileLive(fusion, program), [], `live buffers overlap (${where})`);
     assert.deepEqual(pinnedProblems(fusion, program), [], `pinned space (${where})`);
+    assert.deepEqual(unbufferedStepValues(program), [], `JS steps (${where})`);
   };
+
+  it('gives every value a JS step reads or writes a buffer', () => {
+    // Regression: a conv anchor whose epilogue operand (PReLU's alpha [h,1,1]) has no row
+    // address fell back to JS steps, but only the kernel's outputs had been given buffers.
+    const model = compileSmallModel(seededSpec([6, 6, 1], [
+      conv2d({ filters: 1, kernelSize: 1 }), prelu({ sharedAxes: [2], alphaInitializer: constant(0.1) }), flatten(), dense({ units: 2, activation: 'softmax' }),
+    ]));
+    assert.ok(model);
+    checkPlan(simplify(model.training), 2, 1, model, true);
+    checkPlan(simplify(model.forward), 2, 1, model, false);
+  });
 
   it('never overlaps live buffers and pins params, gradients, inputs and outputs: the seed model', () => {
     const model = compiledModel('mnist-prelu');

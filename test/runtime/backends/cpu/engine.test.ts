@@ -56,7 +56,7 @@ function compareEngines(model: CompiledModel, engine: Engine, reference: Engine,
   const mine = engine.getState(), theirs = reference.getState();
   assert.equal(mine.step, theirs.step);
   assertTensorsClose(mine.params, theirs.params, PARAM_ATOL, 0, `${engine.description}: param`);
-  assertTensorsClose(mine.slots, theirs.slots, 1e-5, 1e-2, `${engine.description}: optimizer slot`);
+  assertTensorsClose(mine.slots, theirs.slots, 1e-6, 1e-3, `${engine.description}: optimizer slot`);
   const test = randomBatch(model, batch, seed + 1000);
   const want = reference.evaluate(test.x, test.labels, batch);
   const got = engine.evaluate(test.x, test.labels, batch);
