@@ -58,8 +58,14 @@ function kernelKindOf(node: Node, byId: Map<number, Node>): KernelKind {
   if (kind === 'source') return 'source';
   if (node.op === 'reshape') return 'alias';
   if (kind === 'contraction' || kind === 'window') return 'anchor';
-  if (LOOP_KINDS.has(kind) || isLoopReduction(node, byId)) return 'loop';
+  if (LOOP_KINDS.has(kind)) return addressable(node, byId) ? 'loop' : 'opaque';
+  if (isLoopReduction(node, byId)) return 'loop';
   return 'opaque';
+}
+
+/** An elementwise node whose every input a row loop over its output can address. */
+function addressable(node: Node, byId: Map<number, Node>): boolean {
+  return node.inputs.every((i) => rowAddressSymbolic((byId.get(i) as Node).type.shape, node.type.shape) !== null);
 }
 
 /** sumTo whose target the row/column addressing can accumulate into. */

@@ -85,7 +85,7 @@ function splitUnlowerable(fusion: Fusion, batch: number): Fusion {
   const shapeOf = (id: number): number[] => bindShape((byId.get(id) as Node).type.shape, batch);
   const kernels = fusion.kernels.flatMap((k): FusedKernel[] => {
     const lowerable = k.kind === 'anchor'
-      ? anchorRule((byId.get(k.anchor as number) as Node).op) !== undefined
+      ? anchorRule((byId.get(k.anchor as number) as Node).op) !== undefined && epilogueAddressable(graph, k, shapeOf)
       : k.kind === 'loop' ? loopParams(graph, k, (id) => ({ offset: 0, shape: shapeOf(id) }), 0, 1, batch) !== null : true;
     if (lowerable) return [k];
     return k.nodes.map((id) => ({
@@ -94,6 +94,11 @@ function splitUnlowerable(fusion: Fusion, batch: number): Fusion {
     }));
   });
   return { ...fusion, kernels };
+}
+
+function epilogueAddressable(graph: Graph, k: FusedKernel, shapeOf: (id: number) => number[]): boolean {
+  const out = shapeOf(k.anchor as number);
+  return composeKernel(graph, k, 1).operands.every((id) => rowAddress(shapeOf(id), out) !== null);
 }
 
 export function buildCpuProgram(fused: Fusion, batch: number, threads: number, optimizer: OptimizerSpec | null = null): CpuProgram {
@@ -185,7 +190,10 @@ function bufferRequests(fusion: Fusion, shapeOf: (id: number) => number[], threa
       if (n.op === 'input' || n.op === 'param' || n.op === 'constant') pinned.add(id);
     }
     const root = (id: number): number => aliasOf.get(id) ?? id;
-    for (const id of k.outputs) if (!first.has(root(id))) first.set(root(id), index);
+    // Masks are drawn before the first kernel runs (in graph order, as the reference draws
+    // them), so their buffers are live from the start of the step.
+    const drawnEarly = (id: number): boolean => (byId.get(id) as Node).op === 'dropoutMask';
+    for (const id of k.outputs) if (!first.has(root(id))) first.set(root(id), drawnEarly(id) ? 0 : index);
     for (const id of k.inputs) last.set(root(id), index);
     for (const id of k.outputs) if (!last.has(root(id))) last.set(root(id), index);
     const scratch = scratchBytes(graph, k, shapeOf, threads);
@@ -268,7 +276,7 @@ function emitAnchorKernel(graph: Graph, k: FusedKernel, index: number, slots: Re
   const { cols } = iterSpace(outShape);
   const c = composeKernel(graph, k, 1);
   const operands = c.operands.map((id) => addressOf(slots.get(id) as ValueSlot, outShape));
-  if (operands.some((o) => o === null)) return null;
+  if (operands.some((o) => o === null)) throw new Error(`kernel k${index}: an epilogue operand has no row address (splitUnlowerable should have split it)`);
   const inlined = inlineLets(c, 1);
   const stores = k.outputs.map((id) => {
     const expr = id === node.id ? S.arg(0) : inlined[c.letOf.indexOf(id)];
