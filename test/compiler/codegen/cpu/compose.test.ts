@@ -135,6 +135,6 @@ describe('codegen/cpu compose: composed scalar expressions equal the interpreter
       const feeds = modelFeeds(model, spec.fit.batchSize, seed, 0.01);
       assert.deepEqual(checkGraph(model.training, feeds, seed).problems, [], 'training graph');
       assert.deepEqual(checkGraph(model.forward, feeds, seed).problems, [], 'inference graph');
-    }), { numRuns: 15 });
+    }), { numRuns: 25 });
   });
 });

@@ -120,7 +120,7 @@ describe('codegen/cpu program: every materialised value equals the reference int
       const feeds = float32Feeds(model, batch, seed);
       assert.deepEqual(checkEveryValue(simplify(model.training), feeds, batch, seed), [], 'training graph');
       assert.deepEqual(checkEveryValue(simplify(model.forward), feeds, batch, seed), [], 'inference graph');
-    }), { numRuns: 12 });
+    }), { numRuns: 25 });
   });
 });
 
@@ -305,6 +305,6 @@ describe('codegen/cpu program: the memory plan', () => {
       if (model === null) return;
       checkPlan(simplify(model.training), spec.fit.batchSize, threads, model, train);
       checkPlan(simplify(model.forward), spec.fit.batchSize, threads, model, false);
-    }), { numRuns: 40 });
+    }), { numRuns: 60 });
   });
 });

@@ -89,7 +89,7 @@ describe('runtime/backends/cpu engine', function () {
       await withEngines([createCpuEngine(model, seed, 1), createCpuEngine(model, seed, 2)], (cpu) => {
         for (const engine of cpu) compareEngines(model, engine, createReferenceEngine(model, seed), steps, seed);
       });
-    }), { numRuns: 8 });
+    }), { numRuns: 16 });
   });
 
   const fixedModel = (): CompiledModel => {
