@@ -51,6 +51,26 @@ export class Rng {
     return this.nextU32() / 4294967296;
   }
 
+  /**
+   * Inverted-dropout mask: out[i] = next() < rate ? 0 : keep, the same sequence as calling
+   * next() per element, with the state in locals (the training step's hot JS loop).
+   */
+  fillMask(out: Float32Array, rate: number, keep: number): void {
+    let s0 = this.s0 | 0, s1 = this.s1 | 0, s2 = this.s2 | 0, s3 = this.s3 | 0;
+    // next() < rate  <=>  u32 < rate * 2^32 (u32 / 2^32 is exact in float64).
+    const threshold = rate * 4294967296;
+    for (let i = 0; i < out.length; i++) {
+      const m = Math.imul(s1, 5);
+      const result = Math.imul((m << 7) | (m >>> 25), 9) >>> 0;
+      const t = s1 << 9;
+      s2 ^= s0; s3 ^= s1; s1 ^= s2; s0 ^= s3;
+      s2 ^= t;
+      s3 = (s3 << 11) | (s3 >>> 21);
+      out[i] = result < threshold ? 0 : keep;
+    }
+    this.s0 = s0 >>> 0; this.s1 = s1 >>> 0; this.s2 = s2 >>> 0; this.s3 = s3 >>> 0;
+  }
+
   /** Standard normal (Box-Muller). */
   normal(): number {
     let u = this.next();

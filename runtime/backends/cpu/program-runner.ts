@@ -107,8 +107,7 @@ export class ProgramRunner {
     for (const m of this.masks) {
       const rate = Number(m.attrs.rate);
       const keep = 1 / (1 - rate);
-      const out = this.valueView(m.id);
-      for (let i = 0; i < out.length; i++) out[i] = rng.next() < rate ? 0 : keep;
+      rng.fillMask(this.valueView(m.id), rate, keep);
     }
   }
 
