@@ -51,6 +51,10 @@ export interface OpDef {
   readonly arity: number;
   /** True for ops that draw random numbers: two such nodes are never merged (CSE) or folded. */
   readonly random?: boolean;
+  /** The output is the input's row-major bytes under another shape (reshape): no kernel, no copy. */
+  readonly aliasesInput?: boolean;
+  /** Sums its input down to a broadcast-compatible shape (the adjoint of broadcasting): a loop can accumulate it. */
+  readonly sumsToShape?: boolean;
   /** Output type from input types and attributes; throws ShapeError. */
   inferType(inputs: readonly TensorType[], attrs: Attrs): TensorType;
   /** The float64 reference: slow, obvious, the oracle of every test. */

@@ -11,6 +11,7 @@ import { symbolicSize } from './util/shape';
 export const reshape: OpDef = {
   name: 'reshape',
   kind: 'injective',
+  aliasesInput: true,
   arity: 1,
   inferType(inputs, attrs) {
     expectArity('reshape', inputs, 1);

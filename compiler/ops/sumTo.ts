@@ -11,6 +11,7 @@ import { broadcastsTo } from './util/shape';
 export const sumTo: OpDef = {
   name: 'sumTo',
   kind: 'reduce',
+  sumsToShape: true,
   arity: 1,
   inferType(inputs, attrs) {
     expectArity('sumTo', inputs, 1);

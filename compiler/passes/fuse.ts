@@ -56,7 +56,7 @@ const LOOP_KINDS: ReadonlySet<OpKind> = new Set(['elementwise', 'broadcast']);
 function kernelKindOf(node: Node, byId: Map<number, Node>): KernelKind {
   const kind = getOp(node.op).kind;
   if (kind === 'source') return 'source';
-  if (node.op === 'reshape') return 'alias';
+  if (getOp(node.op).aliasesInput) return 'alias';
   if (kind === 'contraction' || kind === 'window') return 'anchor';
   if (LOOP_KINDS.has(kind)) return addressable(node, byId) ? 'loop' : 'opaque';
   if (isLoopReduction(node, byId)) return 'loop';
@@ -70,7 +70,7 @@ function addressable(node: Node, byId: Map<number, Node>): boolean {
 
 /** sumTo whose target the row/column addressing can accumulate into. */
 function isLoopReduction(node: Node, byId: Map<number, Node>): boolean {
-  if (node.op !== 'sumTo') return false;
+  if (!getOp(node.op).sumsToShape) return false;
   const input = byId.get(node.inputs[0]) as Node;
   return rowAddressSymbolic(node.type.shape, input.type.shape) !== null;
 }
@@ -113,7 +113,7 @@ export function fuse(graph: Graph): Fusion {
 }
 
 function newGroup(node: Node, kind: KernelKind, byId: Map<number, Node>): Group {
-  const reduces = kind === 'loop' && node.op === 'sumTo';
+  const reduces = kind === 'loop' && getOp(node.op).sumsToShape === true;
   const reducedShape = reduces ? (byId.get(node.inputs[0]) as Node).type.shape : node.type.shape;
   const space = kind === 'loop' || kind === 'anchor' ? reducedShape : null;
   return { kind, anchor: kind === 'anchor' ? node.id : null, nodes: new Set([node.id]), space, reduces };

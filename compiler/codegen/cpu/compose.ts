@@ -52,7 +52,7 @@ export function composeKernel(graph: Graph, kernel: FusedKernel, first: number):
       lets.push(substitute(def.scalar(n.attrs), args));
       letOf.push(id);
       exprOf.set(id, S.arg(base + lets.length - 1));
-    } else if (n.op === 'sumTo' && members.has(id)) {
+    } else if (def.sumsToShape && members.has(id)) {
       const arg = exprOf.get(n.inputs[0]) as ScalarExpr;
       reductions.push({ id, arg: arg.kind === 'arg' ? arg.index : -1 });
     } else {
