@@ -4,6 +4,7 @@ import type { CompiledModel } from '../../compiler/pipeline';
 import type { Engine } from '../engine';
 import { createReferenceEngine } from './reference/engine';
 import { createCpuEngine } from './cpu/engine';
+import { createGpuEngine } from './gpujs/engine';
 
 export type BackendName = 'cpu' | 'gpu' | 'reference';
 
@@ -20,9 +21,11 @@ export async function createEngine(model: CompiledModel, opts: EngineOptions): P
       return createReferenceEngine(model, opts.seed);
     case 'cpu':
       return createCpuEngine(model, opts.seed);
-    case 'gpu':
-      // The gpu.js backend runs its kernels op by op; the fused plan runs on the CPU backend.
-      (opts.notice ?? ((l: string) => process.stderr.write(l + '\n')))('nnc: --backend gpu: the fused training step is not generated for gpu.js yet; running the CPU backend');
+    case 'gpu': {
+      const gpu = await createGpuEngine(model, opts.seed);
+      if (!('reason' in gpu)) return gpu;
+      (opts.notice ?? ((l: string) => process.stderr.write(l + '\n')))(`nnc: no WebGL context for --backend gpu (${gpu.reason}); running on the CPU backend`);
       return createCpuEngine(model, opts.seed);
+    }
   }
 }
