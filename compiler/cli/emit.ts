@@ -8,6 +8,7 @@ import { fuse } from '../passes/fuse';
 import { printFusion } from '../passes/print-fusion';
 import { buildCpuProgram } from '../codegen/cpu/program';
 import { printPlan } from '../codegen/cpu/print-plan';
+import { printGpuKernels } from '../codegen/gpujs/print';
 
 export interface Emitter {
   readonly stage: string;
@@ -32,6 +33,10 @@ const EMITTERS: Emitter[] = [
   {
     stage: 'cpu', description: 'the generated CPU kernels of the training step (WebAssembly text)', file: 'training.wat',
     render: (m, o) => buildCpuProgram(fuse(simplify(m.training)), o.batch, 1).wat + '\n',
+  },
+  {
+    stage: 'gpu', description: 'the gpu.js kernels of the training step (one per node)', file: 'training.gpu.js',
+    render: (m, o) => printGpuKernels(simplify(m.training), o.batch),
   },
 ];
 
