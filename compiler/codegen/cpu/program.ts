@@ -121,37 +121,8 @@ export function buildCpuProgram(fused: Fusion, batch: number, threads: number, o
     const offset = memory.offsets.get(key);
     if (offset !== undefined) slots.set(n.id, { offset, shape: shapeOf(n.id) });
   }
-  const functions: WatFunction[] = [];
-  const steps: CpuStep[] = [];
-  let segment: string[] = [];
-  const flush = (): void => {
-    if (segment.length === 0) return;
-    const name = `seg${steps.length}`;
-    steps.push({ kind: 'wasm', segment: name, kernels: segment });
-    segment = [];
-  };
-  for (const p of pending) {
-    const k = p.kernel;
-    const scratch = memory.offsets.get(`scratch${p.index}`) ?? 0;
-    if (k.kind === 'source') {
-      const n = byId.get(k.nodes[0]) as Node;
-      if (n.op === 'dropoutMask') { flush(); steps.push({ kind: 'mask', node: n.id }); }
-      continue;
-    }
-    if (k.kind === 'alias') continue;
-    if (k.kind === 'opaque') { flush(); for (const id of k.nodes) steps.push({ kind: 'js', node: id }); continue; }
-    const emitted = k.kind === 'loop' ? emitLoopKernel(graph, k, p.index, slots, scratch, threads, batch) : emitAnchorKernel(graph, k, p.index, slots, scratch, threads, shapeOf);
-    if (!emitted) { flush(); for (const id of k.nodes) steps.push({ kind: 'js', node: id }); continue; }
-    functions.push(...emitted);
-    segment.push(...emitted.map((f) => f.name));
-  }
   const update = regions && optimizer ? updateLayout(regions, memory) : null;
-  if (update && optimizer) {
-    const fn = emitUpdate(optimizer, update, `update`);
-    functions.push(fn);
-    segment.push(fn.name);
-  }
-  flush();
+  const { functions, steps } = schedule(graph, pending, { memory, slots, threads, batch, shapeOf }, update && optimizer ? emitUpdate(optimizer, update, 'update') : null);
   const constants = graph.nodes.filter((n) => n.op === 'constant' && slots.has(n.id)).map((n) => {
     const s = slots.get(n.id) as ValueSlot;
     return { offset: s.offset, count: shapeSize(s.shape), value: Number(n.attrs.value) };
@@ -162,6 +133,46 @@ export function buildCpuProgram(fused: Fusion, batch: number, threads: number, o
   const all = withMathHelpers([...functions, ...sync, ...segmentFunctions(steps, threads)]);
   const abortAddress = barrier === undefined ? -1 : barrierAbortAddress(barrier);
   return { graph, batch, threads, functions: all, wat: moduleText({ functions: all, pages }), pages, steps, slots, constants, memory, abortAddress, update };
+}
+
+interface ScheduleContext {
+  readonly memory: MemoryPlan;
+  readonly slots: ReadonlyMap<number, ValueSlot>;
+  readonly threads: number;
+  readonly batch: number;
+  readonly shapeOf: (id: number) => number[];
+}
+
+/**
+ * Kernels in order: consecutive WAT kernels form a segment (one call per thread, barriers
+ * inside); masks and opaque nodes are host steps between segments. The optimizer update,
+ * if any, ends the last segment.
+ */
+function schedule(graph: Graph, pending: readonly PendingKernel[], ctx: ScheduleContext, update: WatFunction | null): { functions: WatFunction[]; steps: CpuStep[] } {
+  const functions: WatFunction[] = [];
+  const steps: CpuStep[] = [];
+  let segment: string[] = [];
+  const flush = (): void => {
+    if (segment.length > 0) steps.push({ kind: 'wasm', segment: `seg${steps.length}`, kernels: segment });
+    segment = [];
+  };
+  for (const { index, kernel: k } of pending) {
+    const scratch = ctx.memory.offsets.get(`scratch${index}`) ?? 0;
+    if (k.kind === 'alias' || k.kind === 'source') {
+      const n = graph.nodes.find((x) => x.id === k.nodes[0]) as Node;
+      if (n.op === 'dropoutMask') { flush(); steps.push({ kind: 'mask', node: n.id }); }
+      continue;
+    }
+    if (k.kind === 'opaque') { flush(); for (const id of k.nodes) steps.push({ kind: 'js', node: id }); continue; }
+    const emitted = k.kind === 'loop'
+      ? emitLoopKernel(graph, k, index, ctx.slots, scratch, ctx.threads, ctx.batch)
+      : emitAnchorKernel(graph, k, index, ctx.slots, scratch, ctx.threads, ctx.shapeOf);
+    functions.push(...emitted);
+    segment.push(...emitted.map((f) => f.name));
+  }
+  if (update) { functions.push(update); segment.push(update.name); }
+  flush();
+  return { functions, steps };
 }
 
 /** One exported function per segment: its kernels in order, a barrier between each. */
@@ -259,19 +270,19 @@ function loopParams(graph: Graph, k: FusedKernel, slotOf: (id: number) => ValueS
   };
 }
 
-function emitLoopKernel(graph: Graph, k: FusedKernel, index: number, slots: ReadonlyMap<number, ValueSlot>, scratch: number, threads: number, batch: number): WatFunction[] | null {
+function emitLoopKernel(graph: Graph, k: FusedKernel, index: number, slots: ReadonlyMap<number, ValueSlot>, scratch: number, threads: number, batch: number): WatFunction[] {
   const p = loopParams(graph, k, (id) => slots.get(id) as ValueSlot, scratch, threads, batch);
-  if (!p) return null;
+  if (!p) throw new Error(`kernel k${index}: a loop without row addresses (splitUnlowerable should have split it)`);
   const named = { ...p, name: `k${index}` };
   const fns = [emitRowLoop(named)];
   if (needsReductionCombine(named)) fns.push(emitReductionCombine(named));
   return fns;
 }
 
-function emitAnchorKernel(graph: Graph, k: FusedKernel, index: number, slots: ReadonlyMap<number, ValueSlot>, scratch: number, threads: number, shapeOf: (id: number) => number[]): WatFunction[] | null {
+function emitAnchorKernel(graph: Graph, k: FusedKernel, index: number, slots: ReadonlyMap<number, ValueSlot>, scratch: number, threads: number, shapeOf: (id: number) => number[]): WatFunction[] {
   const node = graph.nodes.find((n) => n.id === k.anchor) as Node;
   const rule = anchorRule(node.op);
-  if (!rule) return null;
+  if (!rule) throw new Error(`kernel k${index}: no emitter for ${node.op} (splitUnlowerable should have split it)`);
   const outShape = shapeOf(node.id);
   const { cols } = iterSpace(outShape);
   const c = composeKernel(graph, k, 1);
