@@ -8,7 +8,7 @@ import { fuse } from '../passes/fuse';
 import { printFusion } from '../passes/print-fusion';
 import { buildCpuProgram } from '../codegen/cpu/program';
 import { printPlan } from '../codegen/cpu/print-plan';
-import { printGpuKernels } from '../codegen/gpujs/print';
+import { printFusedGpuKernels } from '../codegen/gpujs/print';
 
 export interface Emitter {
   readonly stage: string;
@@ -35,8 +35,8 @@ const EMITTERS: Emitter[] = [
     render: (m, o) => buildCpuProgram(fuse(simplify(m.training)), o.batch, 1).wat + '\n',
   },
   {
-    stage: 'gpu', description: 'the gpu.js kernels of the training step (one per node)', file: 'training.gpu.js',
-    render: (m, o) => printGpuKernels(simplify(m.training), o.batch),
+    stage: 'gpu', description: 'the fused gpu.js kernels of the training step', file: 'training.gpu.js',
+    render: (m, o) => printFusedGpuKernels(simplify(m.training), o.batch),
   },
 ];
 

@@ -2,6 +2,7 @@
 // Only ids, op names, types and generated source are printed; no user string (layer names
 // live in param attributes) reaches this text.
 
+import { planGpuKernels } from './fuse';
 import { nodeMap } from '../../ir/graph';
 import type { Graph, Node, TensorType } from '../../ir/types';
 import { formatType } from '../../ir/types';
@@ -31,4 +32,18 @@ export function printGpuKernels(graph: Graph, batch: number): string {
   const intro = `// gpu.js kernels, one per node, batch ${batch}. Each output is 1-D: thread.x is the\n`
     + '// row-major flat index of the element computed; inputs are read by flat index.\n';
   return `${intro}\n${graph.nodes.map((n) => printNode(byId, n, batch)).join('\n\n')}\n`;
+}
+
+/** The fused gpu.js program of `graph` (codegen/gpujs/fuse.ts): one kernel per materialised value. */
+export function printFusedGpuKernels(graph: Graph, batch: number): string {
+  const steps = planGpuKernels(graph, batch);
+  const lines = [`// gpu.js kernels of the fused program, batch ${batch}: ${steps.filter((s) => s.kernel && s.kernel.kind === 'kernel').length} kernels for ${graph.nodes.length} nodes.`,
+    '// Each output is 1-D: thread.x is the row-major flat index of the element computed.', ''];
+  for (const s of steps) {
+    const reads = s.inputs.map((i) => `%${i}`).join(', ');
+    if (!s.kernel) { lines.push(`// %${s.value} computed on the host from ${reads}`, ''); continue; }
+    if (s.kernel.kind === 'alias') { lines.push(`// %${s.value} = ${reads} (same data)`, ''); continue; }
+    lines.push(`// ${s.kernel.label}  [nodes ${s.nodes.map((n) => `%${n}`).join(' ')}; reads ${reads}]`, s.kernel.source, '');
+  }
+  return lines.join('\n');
 }

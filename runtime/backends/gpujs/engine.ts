@@ -1,6 +1,7 @@
-// The gpu.js Engine: the simplified training graph run node by node as gpu.js kernels in
-// pipeline mode (values stay textures between kernels; only the loss and the outputs come
-// back each step), parameters updated on the GPU by double-buffered Adam kernels. Nodes
+// The gpu.js Engine: the simplified training graph run as fused gpu.js kernels (see
+// codegen/gpujs/fuse.ts) in pipeline mode (values stay textures between kernels; only the
+// loss and the outputs come back each step), parameters updated on the GPU by
+// double-buffered Adam kernels. Nodes
 // without a gpu.js kernel (small host-side ops such as shapeCount) run their float64
 // reference on the host. Dropout masks come from the same RNG sequence as every backend.
 
@@ -9,7 +10,7 @@ import type { CompiledModel } from '../../../compiler/pipeline';
 import type { Graph, Node } from '../../../compiler/ir/types';
 import { bindShape, shapeSize } from '../../../compiler/ir/types';
 import { simplify } from '../../../compiler/passes/simplify';
-import { emitGpuKernel, gpuKernelRefusal } from '../../../compiler/codegen/gpujs/emit';
+import { planGpuKernels } from '../../../compiler/codegen/gpujs/fuse';
 import { getOp } from '../../../compiler/ops/index';
 import { tensor } from '../../../compiler/ir/tensor';
 import type { ConstraintSpec } from '../../../compiler/dsl/spec';
@@ -22,21 +23,21 @@ import { compileGpuNode, readGpuValue, type CompiledGpuNode, type GpuValue } fro
 import { GpuAdamParam } from './adam';
 import { createGpuContext } from './context';
 
-type Step = { readonly node: Node; readonly run: (values: Map<number, GpuValue>) => GpuValue };
+type Step = { readonly value: number; readonly run: (values: Map<number, GpuValue>) => GpuValue };
 
-/** One graph compiled for one batch size: a runner per node, in graph order. */
+/** One graph compiled for one batch size: its fused gpu.js kernels in order (host steps for ops without one). */
 function compileGraph(gpu: GPU, graph: Graph, batch: number, kernels: CompiledGpuNode[]): Step[] {
   const byId = new Map(graph.nodes.map((n) => [n.id, n]));
-  return graph.nodes.filter((n) => getOp(n.op).kind !== 'source').map((node): Step => {
-    const inputs = node.inputs.map((i) => (byId.get(i) as Node).type);
-    if (gpuKernelRefusal(node.op) === null) {
-      const k = compileGpuNode(gpu, emitGpuKernel(node, inputs, batch));
+  return planGpuKernels(graph, batch).map((s): Step => {
+    if (s.kernel) {
+      const k = compileGpuNode(gpu, s.kernel);
       kernels.push(k);
-      return { node, run: (values) => k.run(node.inputs.map((i) => values.get(i) as GpuValue)) };
+      return { value: s.value, run: (values) => k.run(s.inputs.map((i) => values.get(i) as GpuValue)) };
     }
+    const node = byId.get(s.value) as Node;
     const outShape = bindShape(node.type.shape, batch);
     return {
-      node,
+      value: s.value,
       run: (values) => {
         const args = node.inputs.map((i) => tensor(bindShape((byId.get(i) as Node).type.shape, batch), readGpuValue(values.get(i) as GpuValue)));
         return Float32Array.from(getOp(node.op).evaluate(args, node.attrs, { outShape, batch, random: () => 0 }).data);
@@ -82,7 +83,7 @@ export async function createGpuEngine(model: CompiledModel, seed: number): Promi
         values.set(n.id, mask);
       }
     }
-    for (const s of stepsFor(mode, batch)) values.set(s.node.id, s.run(values));
+    for (const s of stepsFor(mode, batch)) values.set(s.value, s.run(values));
     return values;
   };
   const result = (graph: Graph, values: Map<number, GpuValue>, labels: Float32Array, batch: number): BatchResult => ({
