@@ -49,6 +49,7 @@ export async function createCpuEngine(model: CompiledModel, seed: number, thread
     correct: countCorrect(r.valueView(r.program.graph.outputs.probs), labels, batch, io),
   });
   const constraints = model.params.map((n) => n.attrs.constraint as unknown as ConstraintSpec | undefined);
+  const constrained = constraints.some((c) => c !== undefined);
   const infer = (x: Float32Array, labels: Float32Array, batch: number): ProgramRunner => {
     const r = get('infer', batch);
     state.showParams(r, names);
@@ -76,7 +77,7 @@ export async function createCpuEngine(model: CompiledModel, seed: number, thread
         // No single-region layout (an unusual graph): update the buffers in place from JS.
         applyUpdate(optimizer, state.paramViews(r, names), names.map((n) => r.valueView(r.program.graph.outputs[`grad:${n}`])), state.slotViews(r), state.step);
       }
-      state.paramViews(r, names).forEach((v, k) => { const c = constraints[k]; if (c) applyConstraint(c, v, state.shapes[k]); });
+      if (constrained) state.paramViews(r, names).forEach((v, k) => { const c = constraints[k]; if (c) applyConstraint(c, v, state.shapes[k]); });
       return result(r, labels, batch);
     },
     evaluate(x, labels, batch) {

@@ -13,6 +13,8 @@ import { ThreadPool } from './threads';
 type KernelFn = (tid: number, nth: number) => void;
 
 export class ProgramRunner {
+  private readonly views = new Map<number, Float32Array>();
+
   private constructor(
     readonly program: CpuProgram,
     readonly memory: WebAssembly.Memory,
@@ -62,9 +64,15 @@ export class ProgramRunner {
     return s;
   }
 
+  /** A view of value `id` in memory; cached, since the memory never grows (the plan is static). */
   valueView(id: number): Float32Array {
-    const s = this.slot(id);
-    return this.view(s.offset, s.shape.reduce((a, b) => a * b, 1));
+    let v = this.views.get(id);
+    if (!v) {
+      const s = this.slot(id);
+      v = this.view(s.offset, s.shape.reduce((a, b) => a * b, 1));
+      this.views.set(id, v);
+    }
+    return v;
   }
 
   inputId(name: string): number {
