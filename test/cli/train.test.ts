@@ -60,10 +60,12 @@ describe('nnc train', function () {
     const child = spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, 'train-cli.ts'), 'train', long, '--backend', 'reference', '--out', out], { stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
+    let interrupted = false;
     child.stderr.on('data', (c: Buffer) => { stderr += c.toString(); });
     child.stdout.on('data', (c: Buffer) => {
       stdout += c.toString();
-      if (stdout.includes('Epoch 3/')) child.kill('SIGINT');
+      // One Ctrl-C: a second one (on a later chunk of output) means "quit now", by design.
+      if (!interrupted && stdout.includes('Epoch 3/')) { interrupted = true; child.kill('SIGINT'); }
     });
     const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
     assert.equal(code, 130, stderr);

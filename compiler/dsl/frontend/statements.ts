@@ -1,7 +1,7 @@
 // The top level of a model file: named imports from 'nnc', const declarations, and
 // `export default <model>`. Every other statement is reported at its node, never run.
 
-import { Node, SyntaxKind, VariableDeclarationKind, type ImportDeclaration, type Statement, type VariableStatement } from 'ts-morph';
+import { Node, SyntaxKind, VariableDeclarationKind, ts, type ImportDeclaration, type Statement, type VariableStatement } from 'ts-morph';
 import { closest } from '../suggest';
 import { snippet } from './diagnostics';
 import { evaluate } from './evaluate';
@@ -11,7 +11,15 @@ import { DSL_FUNCTIONS, DSL_TYPE_NAMES } from './registry';
 const ALLOWED = "a model file may contain only imports from 'nnc', const declarations and 'export default model({...})'";
 
 export function readImport(r: Reader, node: ImportDeclaration): void {
-  const from = node.getModuleSpecifierValue();
+  // A broken file can leave something other than a string literal where the module name
+  // goes (`import { x } from dense`); ts-morph's module-specifier getters throw on that.
+  const specifier = node.compilerNode.moduleSpecifier;
+  if (!ts.isStringLiteral(specifier)) {
+    r.report(node, `an import needs a module name in quotes: import { model } from 'nnc'`);
+    for (const name of importedNames(node)) r.scope.set(name, { kind: 'broken' });
+    return;
+  }
+  const from = specifier.text;
   if (from !== 'nnc') {
     r.report(node.getModuleSpecifier(), `import from '${snippet(from)}' is not allowed: ${ALLOWED}`);
     for (const name of importedNames(node)) r.scope.set(name, { kind: 'broken' });
