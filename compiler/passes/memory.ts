@@ -1,6 +1,6 @@
 // plan memory: lifetimes -> byte offsets in one linear memory. Pinned buffers (params,
 // gradients, optimizer slots, inputs, outputs) get their own space for the whole run;
-// the rest share space by liveness (greedy best fit, largest first), so a training step
+// the rest share space by liveness (greedy first fit, largest first), so a training step
 // allocates nothing and its peak memory is known at compile time.
 
 export interface BufferRequest {

@@ -42,12 +42,12 @@ const EMITTERS: ReadonlyMap<string, GpuEmitter> = new Map<string, GpuEmitter>([
   ['sparseCategoricalCrossentropy', emitSparseCategoricalCrossentropy],
 ]);
 
-/** Ops whose result is their first input's data unchanged: no kernel, the value is shared. */
-const ALIASES: ReadonlySet<string> = new Set(['reshape']);
+/** Ops whose result is their first input's data unchanged (OpDef.aliasesInput): no kernel, the value is shared. */
+const aliases = (op: string): boolean => getOp(op).aliasesInput === true;
 
 /** Why a node gets no kernel, or null when it gets one. */
 export function gpuKernelRefusal(op: string): string | null {
-  if (ALIASES.has(op) || EMITTERS.has(op)) return null;
+  if (aliases(op) || EMITTERS.has(op)) return null;
   const def = getOp(op);
   if (def.scalar) return null;
   if (def.kind === 'source') return `'${op}' is a source: the runtime provides its value`;
@@ -69,7 +69,7 @@ function emitterFor(op: string): GpuEmitter {
 export function emitGpuKernel(node: Node, inputTypes: readonly TensorType[], batch: number, epilogue?: GpuEpilogue): GpuNodeKernel {
   const label = `%${node.id} = ${node.op} : ${formatType(node.type)}`;
   const out = bindShape(node.type.shape, batch);
-  if (ALIASES.has(node.op)) {
+  if (aliases(node.op)) {
     if (epilogue) throw new Error(`gpu.js codegen: %${node.id} ${node.op} moves no data; an epilogue belongs to the kernel that computes its input`);
     return { kind: 'alias', label, input: 0, shape: out };
   }
