@@ -11,6 +11,8 @@ export type BackendName = 'cpu' | 'gpu' | 'reference';
 export interface EngineOptions {
   readonly backend: BackendName;
   readonly seed: number;
+  /** CPU backend threads (default: one per core). */
+  readonly threads?: number;
   /** Where to say one-line notices (a backend falling back, say). */
   readonly notice?: (line: string) => void;
 }
@@ -20,12 +22,12 @@ export async function createEngine(model: CompiledModel, opts: EngineOptions): P
     case 'reference':
       return createReferenceEngine(model, opts.seed);
     case 'cpu':
-      return createCpuEngine(model, opts.seed);
+      return createCpuEngine(model, opts.seed, opts.threads);
     case 'gpu': {
       const gpu = await createGpuEngine(model, opts.seed);
       if (!('reason' in gpu)) return gpu;
       (opts.notice ?? ((l: string) => process.stderr.write(l + '\n')))(`nnc: no WebGL context for --backend gpu (${gpu.reason}); running on the CPU backend`);
-      return createCpuEngine(model, opts.seed);
+      return createCpuEngine(model, opts.seed, opts.threads);
     }
   }
 }

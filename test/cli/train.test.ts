@@ -86,6 +86,7 @@ describe('nnc train', function () {
       [[modelFile, '--epochs', '0'], /--epochs must be an integer >= 1, got '0'/],
       [[modelFile, '--batch-size', 'big'], /--batch-size must be an integer >= 1, got 'big'/],
       [[modelFile, '--backend', 'tpu'], /--backend must be one of cpu, gpu, reference, got 'tpu'/],
+      [[modelFile, '--threads', '0'], /--threads must be an integer >= 1, got '0'/],
       [[modelFile, '--frobnicate'], /Unknown option '--frobnicate'/],
       [[modelFile, '--out', 'a', '--resume', 'b'], /--out and --resume do not combine/],
       [[modelFile, '--backend', 'reference', '--data', path.join(work, 'nowhere')], /nowhere: data folder not found/],
@@ -98,6 +99,20 @@ describe('nnc train', function () {
       assert.match(r.stderr, message);
       oneLine(r.stderr);
     }
+  });
+
+  it('trains on the CPU backend with one thread as with two, up to the order of float sums', async () => {
+    // Threads split reductions (bias and alpha gradients) into per-thread partial sums, so
+    // the two runs differ only by float32 rounding.
+    const params = async (threads: string): Promise<Float32Array[]> => {
+      const out = path.join(work, `threads-${threads}`);
+      const r = await nnc('train', modelFile, '--threads', threads, '--epochs', '2', '--out', out);
+      assert.equal(r.code, 0, r.stderr);
+      return readSafetensors(path.join(out, 'weights.safetensors')).tensors.map((t) => t.data);
+    };
+    const [one, two] = [await params('1'), await params('2')];
+    assert.equal(one.length, two.length);
+    one.forEach((a, k) => a.forEach((v, i) => assert.ok(Math.abs(v - two[k][i]) <= 1e-3, `tensor ${k}[${i}]: ${v} vs ${two[k][i]}`)));
   });
 
   it('refuses to resume with another model file or other hyperparameters', async () => {

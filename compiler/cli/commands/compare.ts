@@ -9,7 +9,7 @@ import { UsageError } from '../command';
 import { parseCommandArgs } from '../args';
 import type { ReportRun } from '../../../runtime/report/html';
 import { TrainingInterrupted } from '../../../runtime/train/errors';
-import { HYPERPARAMETER_HELP, HYPERPARAMETER_OPTIONS, nonEmpty, readBackend, readOverrides } from './train-args';
+import { HYPERPARAMETER_HELP, HYPERPARAMETER_OPTIONS, nonEmpty, readBackend, readOverrides, readThreads } from './train-args';
 import { asUsageErrors } from './train-errors';
 import { compileModels } from './train-compile';
 import { DataCache } from './train-data';
@@ -42,27 +42,30 @@ export const command: Command = {
     if (p.positionals.length < 2) throw new UsageError(`expected at least two model files to compare, got ${p.positionals.length === 0 ? 'none' : p.positionals.join(' ')}`);
     const overrides = readOverrides(p);
     const backend = readBackend(p);
+    const threads = readThreads(p);
     const out = nonEmpty(p, 'out');
     const models = compileModels(p.positionals);
     if (models === null) return 1;
     return asUsageErrors(async () => {
       const settings = settingsFor(models[0], overrides);
       models.slice(1).forEach((m) => noteOwnSettings(m, settings));
-      return compareModels(models, settings, backend, out ?? timestampedDir('runs', 'compare'));
+      return compareModels(models, settings, { backend, threads }, out ?? timestampedDir('runs', 'compare'));
     });
   },
 };
 
-async function compareModels(models: readonly CompiledModel[], settings: RunSettings, backend: BackendName, outDir: string): Promise<number> {
+async function compareModels(
+  models: readonly CompiledModel[], settings: RunSettings, exec: { backend: BackendName; threads?: number }, outDir: string,
+): Promise<number> {
   const warn = (line: string): void => { process.stderr.write(line + '\n'); };
   const cache = new DataCache();
   const dirs = uniqueNames(models.map((m) => safeName(m.spec.name)));
-  const plans = models.map((m, i) => freshPlan(m, settings, backend, path.join(outDir, dirs[i]), cache));
+  const plans = models.map((m, i) => freshPlan(m, settings, exec.backend, path.join(outDir, dirs[i]), cache));
   const runs: ReportRun[] = [];
   for (const [i, plan] of plans.entries()) {
     process.stdout.write(`[${i + 1}/${plans.length}] ${describePlan(plan)}\n`);
     try {
-      const outcome = await withInterrupt((signal) => executeRun(plan, { signal, progress: createProgressView(process.stdout), notice: warn }), warn);
+      const outcome = await withInterrupt((signal) => executeRun(plan, { signal, progress: createProgressView(process.stdout), notice: warn, threads: exec.threads }), warn);
       process.stdout.write(`Test loss: ${outcome.test.loss} / Test accuracy: ${outcome.test.accuracy}\n`);
       runs.push({ name: plan.model.spec.name, history: outcome.history, test: outcome.test, secondsPerEpoch: outcome.secondsPerEpoch, params: plan.model.paramCount });
     } catch (e) {

@@ -11,7 +11,7 @@ import { checkTensorsMatch, readSafetensors } from '../../../runtime/io/safetens
 import { CHECKPOINT_FORMAT } from '../../../runtime/train/checkpoint-record';
 import { labelModeForLoss } from '../../../runtime/train/compatibility';
 import { evaluate } from '../../../runtime/train/evaluate';
-import { nonEmpty, readBackend } from './train-args';
+import { nonEmpty, readBackend, readThreads } from './train-args';
 import { asUsageErrors } from './train-errors';
 import { compileModels } from './train-compile';
 import { DataCache, dataSourceFor, describeSource } from './train-data';
@@ -26,6 +26,7 @@ Options:
   --data <dir>       evaluate on the IDX files in <dir> (default: the model's data, MNIST)
   --batch-size <n>   examples per batch (default: the model's fit.batchSize)
   --backend <name>   cpu (default), gpu, or reference (the slow float64 oracle)
+  --threads <n>      CPU backend threads (default: one per core)
   -h, --help         show this help
 `;
 
@@ -34,7 +35,7 @@ export const command: Command = {
   summary: 'evaluate saved weights of a model on the test set',
   usage,
   async run(args) {
-    const p = parseCommandArgs(args, { weights: { type: 'string' }, data: { type: 'string' }, 'batch-size': { type: 'string' }, backend: { type: 'string' } });
+    const p = parseCommandArgs(args, { weights: { type: 'string' }, data: { type: 'string' }, 'batch-size': { type: 'string' }, backend: { type: 'string' }, threads: { type: 'string' } });
     if (p.values.help) { process.stdout.write(usage); return 0; }
     const file = onePositional(p, 'model file');
     const weights = nonEmpty(p, 'weights');
@@ -42,6 +43,7 @@ export const command: Command = {
     const data = nonEmpty(p, 'data');
     const batchSizeFlag = intOption(p, 'batch-size');
     const backend = readBackend(p);
+    const threads = readThreads(p);
     const models = compileModels([file]);
     if (models === null) return 1;
     const [model] = models;
@@ -49,7 +51,7 @@ export const command: Command = {
       const source = dataSourceFor(model, data);
       const { test } = new DataCache().get(source);
       checkInputShape(test, model.spec.input, model.file);
-      const engine = await createEngine(model, { backend, seed: model.spec.fit.seed, notice: (l) => process.stderr.write(l + '\n') });
+      const engine = await createEngine(model, { backend, seed: model.spec.fit.seed, threads, notice: (l) => process.stderr.write(l + '\n') });
       try {
         loadWeights(engine, weights);
         process.stdout.write(`Evaluating ${model.spec.name} with ${weights} on ${describeSource(source)}: ${test.count} test examples\n`);

@@ -13,6 +13,7 @@ export const HYPERPARAMETER_OPTIONS: Readonly<Record<string, OptionSpec>> = {
   seed: { type: 'string' },
   data: { type: 'string' },
   backend: { type: 'string' },
+  threads: { type: 'string' },
 };
 
 /** What the command line overrides of a model's own fit settings (undefined: the model's). */
@@ -42,6 +43,11 @@ export function readBackend(p: ParsedArgs): BackendName {
 }
 
 /** A string option that, when given, must not be empty. */
+/** --threads: CPU backend worker threads; undefined means one per core. */
+export function readThreads(p: ParsedArgs): number | undefined {
+  return intOption(p, 'threads', { min: 1 });
+}
+
 export function nonEmpty(p: ParsedArgs, name: string): string | undefined {
   const value = stringOption(p, name);
   if (value !== undefined && value.length === 0) throw new UsageError(`--${name} needs a value`);
@@ -52,4 +58,5 @@ export const HYPERPARAMETER_HELP = `  --epochs <n>       epochs to train (defaul
   --batch-size <n>   examples per step (default: the model's fit.batchSize)
   --seed <n>         seed of initialisation, shuffling and dropout (default: the model's fit.seed)
   --data <dir>       train on the IDX files in <dir> (default: the model's data, MNIST)
-  --backend <name>   cpu (default), gpu, or reference (the slow float64 oracle)`;
+  --backend <name>   cpu (default), gpu, or reference (the slow float64 oracle)
+  --threads <n>      CPU backend threads (default: one per core)`;

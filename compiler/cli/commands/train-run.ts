@@ -19,6 +19,8 @@ export interface RunHooks {
   readonly progress: ProgressView;
   /** One-line notices (a backend falling back, say). */
   readonly notice: (line: string) => void;
+  /** CPU backend threads; undefined: one per core. How a run executes, not what it computes. */
+  readonly threads?: number;
 }
 
 export interface RunOutcome {
@@ -30,7 +32,7 @@ export interface RunOutcome {
 
 export async function executeRun(plan: RunPlan, hooks: RunHooks): Promise<RunOutcome> {
   const { model, config, data, outDir } = plan;
-  const engine = await createEngine(model, { backend: plan.backend, seed: config.seed, notice: hooks.notice });
+  const engine = await createEngine(model, { backend: plan.backend, seed: config.seed, notice: hooks.notice, threads: hooks.threads });
   try {
     if (plan.from !== null) restoreCheckpoint(engine, plan.from);
     const writer = new CheckpointWriter(path.join(outDir, CHECKPOINTS_DIR), {

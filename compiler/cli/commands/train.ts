@@ -7,7 +7,7 @@ import { UsageError } from '../command';
 import { onePositional, parseCommandArgs } from '../args';
 import { TrainingInterrupted } from '../../../runtime/train/errors';
 import { CHECKPOINTS_DIR } from '../../../runtime/train/checkpoint';
-import { HYPERPARAMETER_HELP, HYPERPARAMETER_OPTIONS, nonEmpty, readBackend, readOverrides } from './train-args';
+import { HYPERPARAMETER_HELP, HYPERPARAMETER_OPTIONS, nonEmpty, readBackend, readOverrides, readThreads } from './train-args';
 import { asUsageErrors } from './train-errors';
 import { compileModels } from './train-compile';
 import { DataCache } from './train-data';
@@ -42,6 +42,7 @@ export const command: Command = {
     const file = onePositional(p, 'model file');
     const overrides = readOverrides(p);
     const backend = readBackend(p);
+    const threads = readThreads(p);
     const out = nonEmpty(p, 'out');
     const resumeDir = nonEmpty(p, 'resume');
     if (out !== undefined && resumeDir !== undefined) throw new UsageError('--out and --resume do not combine: a resumed run continues in its own folder');
@@ -53,17 +54,17 @@ export const command: Command = {
       const plan = resumeDir !== undefined
         ? resumePlan(model, overrides, backend, resumeDir, cache)
         : freshPlan(model, settingsFor(model, overrides), backend, out ?? timestampedDir('runs', model.spec.name), cache);
-      return trainPlan(plan, file);
+      return trainPlan(plan, file, threads);
     });
   },
 };
 
-async function trainPlan(plan: RunPlan, file: string): Promise<number> {
+async function trainPlan(plan: RunPlan, file: string, threads: number | undefined): Promise<number> {
   const say = (line: string): void => { process.stdout.write(line + '\n'); };
   const warn = (line: string): void => { process.stderr.write(line + '\n'); };
   say(describePlan(plan));
   try {
-    const outcome = await withInterrupt((signal) => executeRun(plan, { signal, progress: createProgressView(process.stdout), notice: warn }), warn);
+    const outcome = await withInterrupt((signal) => executeRun(plan, { signal, progress: createProgressView(process.stdout), notice: warn, threads }), warn);
     say(`Test loss: ${outcome.test.loss} / Test accuracy: ${outcome.test.accuracy}`);
     const report = await writeReportOrWarn(plan.outDir, [{
       name: plan.model.spec.name, history: outcome.history, test: outcome.test,
