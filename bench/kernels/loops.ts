@@ -17,11 +17,11 @@ function arg(name: string, fallback: number): number {
   return i > 0 ? Number(process.argv[i + 1]) : fallback;
 }
 
-function layout(maxThreads: number) {
+function layout() {
   const dy = 0, z = SIZE * 4, alpha = 2 * SIZE * 4, dx = alpha + HW * C * 4, dalpha = dx + SIZE * 4, dbias = dalpha + HW * C * 4;
   const alphaAt = { rowPeriod: HW, rowStride: C, colStride: 1 };
   const p: RowLoopParams = {
-    name: 'prelu_backward', rows: ROWS, cols: C, maxThreads,
+    name: 'prelu_backward', rows: ROWS, cols: C,
     operands: [{ offset: dy, rowStride: C, colStride: 1 }, { offset: z, rowStride: C, colStride: 1 }, { offset: alpha, ...alphaAt }],
     lets: [S.select(S.bin('gt', S.arg(1), S.c(0)), S.arg(0), S.bin('mul', S.arg(2), S.arg(0)))],
     stores: [{ expr: S.arg(3), offset: dx, rowStride: C }],
@@ -89,7 +89,7 @@ function median(xs: number[]): number {
 
 async function main(): Promise<void> {
   const threads = arg('threads', 1), reps = arg('reps', 10);
-  const { p, at, bytes } = layout(threads);
+  const { p, at, bytes } = layout();
   const pages = Math.ceil(bytes / 65536);
   const wasm = await assembleWat(moduleText({ functions: withMathHelpers([emitRowLoop(p), emitReductionCombine(p)]), pages }));
   const memory = sharedMemory(pages);

@@ -101,18 +101,16 @@ describe('nnc train', function () {
     }
   });
 
-  it('trains on the CPU backend with one thread as with two, up to the order of float sums', async () => {
-    // Threads split reductions (bias and alpha gradients) into per-thread partial sums, so
-    // the two runs differ only by float32 rounding.
-    const params = async (threads: string): Promise<Float32Array[]> => {
+  it('trains to the same weights on the CPU backend with one thread or two', async () => {
+    // Reductions are summed in shards fixed by the compiler, not by the thread count, so a
+    // run (or a resumed one) ends with the same bits on any machine.
+    const weights = async (threads: string): Promise<Buffer> => {
       const out = path.join(work, `threads-${threads}`);
       const r = await nnc('train', modelFile, '--threads', threads, '--epochs', '2', '--out', out);
       assert.equal(r.code, 0, r.stderr);
-      return readSafetensors(path.join(out, 'weights.safetensors')).tensors.map((t) => t.data);
+      return fs.readFileSync(path.join(out, 'weights.safetensors'));
     };
-    const [one, two] = [await params('1'), await params('2')];
-    assert.equal(one.length, two.length);
-    one.forEach((a, k) => a.forEach((v, i) => assert.ok(Math.abs(v - two[k][i]) <= 1e-3, `tensor ${k}[${i}]: ${v} vs ${two[k][i]}`)));
+    assert.ok((await weights('1')).equals(await weights('2')), 'weights differ between 1 and 2 threads');
   });
 
   it('refuses to resume with another model file or other hyperparameters', async () => {

@@ -62,7 +62,6 @@ export function withEpilogue(ctx: AnchorContext, emit: (out: number) => WatFunct
     name: `${ctx.name}_epilogue`, rows, cols,
     operands: [{ offset: stagingOffset, rowStride: cols, colStride: 1 }, ...ctx.epilogue.operands],
     stores: ctx.epilogue.stores.map((s) => ({ expr: s.expr, offset: s.offset, rowStride: s.ld })),
-    maxThreads: ctx.threads,
   });
   return [...emit(stagingOffset), epilogue];
 }

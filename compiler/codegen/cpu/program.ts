@@ -266,7 +266,7 @@ function loopParams(graph: Graph, k: FusedKernel, slotOf: (id: number) => ValueS
   return {
     name: 'k', rows, cols,
     operands: operands as NonNullable<(typeof operands)[number]>[],
-    lets: c.lets, stores, reductions, partialOffset: scratch, maxThreads: threads,
+    lets: c.lets, stores, reductions, partialOffset: scratch,
   };
 }
 

@@ -1,18 +1,19 @@
 // Fused elementwise + reduction kernel over a rows x cols iteration space (cols contiguous,
 // vectorised by 4 with a scalar remainder). One pass computes every store and every
-// reduction; threads split the rows. Reductions that several threads feed go to per-thread
-// partials that `emitReductionCombine` (a separate kernel, after a barrier) adds up.
+// reduction; threads split the rows. Reductions that several rows feed are summed per shard
+// of rows (a fixed cut, whatever the thread count) into partials that `emitReductionCombine`
+// (a separate kernel, after a barrier) adds up in shard order.
 //
 // In the backward pass this is the PReLU-aware kernel: from dy, z and alpha it writes
 // dx = select(z > 0, dy, alpha*dy) and sums dalpha = dy*min(z, 0) and dbias = dx in one pass.
 
 import type { WatFunction } from './module';
 import { RowLoopWriter, type Chunk } from './loopBody';
-import { planReductions, type RowLoopParams } from './loopPlan';
+import { planReductions, shardCount, type RowLoopParams } from './loopPlan';
 import { get, i32, set, splitUnits } from './loopText';
 
 export { emitReductionCombine, needsReductionCombine } from './loopCombine';
-export { reductionScratchBytes, LoopParamError } from './loopPlan';
+export { reductionScratchBytes, LoopParamError, REDUCTION_SHARDS } from './loopPlan';
 export type { LoopOperand, LoopReduction, LoopStore, RowLoopParams } from './loopPlan';
 
 /** Rows up to this many columns are unrolled completely (and row-invariant sums stay in locals). */
@@ -43,6 +44,12 @@ function advanceRow(w: RowLoopWriter): string[] {
   return out;
 }
 
+/** Rows [r, r1) of shard `$s` of `shards`: its share of `rows`, fixed by the shard alone. */
+function shardRows(rows: number, shards: number): string[] {
+  const bound = (s: string): string => `(i32.div_u (i32.mul ${s} ${i32(rows)}) ${i32(shards)})`;
+  return [set('r', bound(get('s'))), set('r1', bound(`(i32.add ${get('s')} ${i32(1)})`))];
+}
+
 /** The fused row-loop kernel `(func $name (param $tid i32) (param $nth i32))`. */
 export function emitRowLoop(p: RowLoopParams): WatFunction {
   const plans = planReductions(p);
@@ -55,19 +62,30 @@ export function emitRowLoop(p: RowLoopParams): WatFunction {
   const setup = w.rowSetup(); // after every row address is registered
 
   const advance = advanceRow(w);
-  const start = w.kernelStart();
-  const finish = w.kernelEnd();
-  const usesPartials = plans.some((x) => x.partialThreadBytes > 0);
-  const lines = [
-    ...(usesPartials ? [`(if (i32.gt_u (local.get $nth) ${i32(p.maxThreads ?? 1)}) (then unreachable))`] : []),
-    ...splitUnits(p.rows, 'r', 'r1'),
+  const rowLoop = [
     ...w.usedPeriods().map((period) => set(w.periodCounter(period), `(i32.rem_u ${get('r')} ${i32(period)})`)),
-    ...start,
     '(block $done (loop $rows',
     ...[`(br_if $done (i32.ge_u ${get('r')} ${get('r1')}))`, ...setup, ...columns, ...end, ...advance, '(br $rows)'].map((s) => `  ${s}`),
     '))',
-    ...finish,
   ];
+  let lines: string[];
+  if (plans.some((x) => x.partialShardBytes > 0)) {
+    // Threads split the shards; each shard's rows are summed alone, into its own partial.
+    const shards = shardCount(p.rows);
+    w.locals.declare('s', 'i32');
+    w.locals.declare('s1', 'i32');
+    const start = w.shardStart();
+    const finish = w.shardEnd();
+    lines = [
+      ...splitUnits(shards, 's', 's1'),
+      '(block $shards_done (loop $shards',
+      ...[`(br_if $shards_done (i32.ge_u ${get('s')} ${get('s1')}))`, ...shardRows(p.rows, shards), ...start, ...rowLoop, ...finish,
+        set('s', `(i32.add ${get('s')} ${i32(1)})`), '(br $shards)'].map((s) => `  ${s}`),
+      '))',
+    ];
+  } else {
+    lines = [...splitUnits(p.rows, 'r', 'r1'), ...rowLoop];
+  }
   const text = [
     `  (func $${p.name} (param $tid i32) (param $nth i32)`,
     ...w.locals.text().map((l) => `    ${l}`),

@@ -1,7 +1,7 @@
 // Renders the pieces of a row-loop kernel: per-row address setup, the code for one chunk of
-// columns (4 lanes or 1), per-row and per-thread reduction bookkeeping.
-// Row-invariant reductions of a fully unrolled row live in locals for the whole thread's
-// share of rows (that is what keeps a per-channel bias gradient out of memory).
+// columns (4 lanes or 1), per-row and per-shard reduction bookkeeping.
+// Row-invariant reductions of a fully unrolled row live in locals for the whole shard
+// (that is what keeps a per-channel bias gradient out of memory).
 
 import type { ScalarExpr } from '../../../ir/scalar';
 import { effectivePeriod, type LoopOperand, type ReductionPlan, type RowLoopParams } from './loopPlan';
@@ -181,20 +181,24 @@ export class RowLoopWriter {
     return out;
   }
 
-  /** Before the rows: each thread's partial base; partials summed in memory start at zero. */
-  kernelStart(): string[] {
+  /** Before shard `$s`'s rows: its partial base; every sum, in memory or in locals, starts at zero. */
+  shardStart(): string[] {
     const out: string[] = [];
-    for (const plan of this.plans.filter((x) => x.partialThreadBytes > 0)) {
+    for (const plan of this.plans.filter((x) => x.partialShardBytes > 0)) {
       const pb = this.locals.declare(`pb${plan.index}`, 'i32');
-      out.push(set(pb, `(i32.add ${i32(plan.partialBase)} (i32.mul (local.get $tid) ${i32(plan.partialThreadBytes)}))`));
+      out.push(set(pb, `(i32.add ${i32(plan.partialBase)} (i32.mul ${get('s')} ${i32(plan.partialShardBytes)}))`));
       const inMemory = plan.rowMode === 'periodic' || (!plan.sumsColumns && !this.unrolled);
-      if (inMemory) out.push(`(memory.fill ${get(pb)} ${i32(0)} ${i32(plan.partialThreadBytes)})`);
+      if (inMemory) out.push(`(memory.fill ${get(pb)} ${i32(0)} ${i32(plan.partialShardBytes)})`);
+    }
+    for (const { local, chunk } of this.accumulators) out.push(set(local, chunk.lanes === 4 ? '(v128.const i32x4 0 0 0 0)' : '(f32.const 0)'));
+    for (const plan of this.plans.filter((x) => x.sumsColumns && x.rowMode === 'invariant')) {
+      out.push(set(this.locals.declare(`ts${plan.index}`, 'f32'), '(f32.const 0)'));
     }
     return out;
   }
 
-  /** After the rows: row-invariant sums held in locals go to this thread's partial. */
-  kernelEnd(): string[] {
+  /** After shard `$s`'s rows: row-invariant sums held in locals go to its partial. */
+  shardEnd(): string[] {
     const out: string[] = [];
     for (const { local, plan, chunk } of this.accumulators) {
       const a = { base: get(`pb${plan.index}`), offset: chunk.col * 4 };

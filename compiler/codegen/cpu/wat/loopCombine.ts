@@ -1,18 +1,18 @@
-// The second half of a threaded row loop: adds every thread's partial sums into the
-// reduction targets (overwriting them, or adding when the reduction accumulates).
-// Threads split the target rows; partials are summed in thread order, so the result
-// is deterministic for a given thread count.
+// The second half of a row loop with shared reductions: adds every shard's partial sums
+// into the reduction targets (overwriting them, or adding when the reduction accumulates).
+// Threads split the target rows; partials are summed in shard order, so the result does
+// not depend on how many threads ran either half.
 
 import type { WatFunction } from './module';
-import { planReductions, type ReductionPlan, type RowLoopParams } from './loopPlan';
+import { planReductions, shardCount, type ReductionPlan, type RowLoopParams } from './loopPlan';
 import { Locals, get, i32, set, splitUnits } from './loopText';
 
 export function needsReductionCombine(p: RowLoopParams): boolean {
-  return planReductions(p).some((x) => x.partialThreadBytes > 0);
+  return planReductions(p).some((x) => x.partialShardBytes > 0);
 }
 
-/** Sums `lanes` floats over threads from partial address `$src + col` into the target. */
-function sumOverThreads(plan: ReductionPlan, lanes: 1 | 4, colByte: string, targetByte: string): string[] {
+/** Sums `lanes` floats over the shards from partial address `$src + col` into the target. */
+function sumOverShards(plan: ReductionPlan, shards: number, lanes: 1 | 4, colByte: string, targetByte: string): string[] {
   const [add, load, store, zero] = lanes === 4
     ? ['f32x4.add', 'v128.load', 'v128.store', '(v128.const i32x4 0 0 0 0)']
     : ['f32.add', 'f32.load', 'f32.store', '(f32.const 0)'];
@@ -22,11 +22,11 @@ function sumOverThreads(plan: ReductionPlan, lanes: 1 | 4, colByte: string, targ
     set(acc, zero),
     set('p', `(i32.add ${get('src')} ${colByte})`),
     set('t', i32(0)),
-    '(loop $threads',
+    '(loop $shards',
     `  ${set(acc, `(${add} ${get(acc)} (${load} ${get('p')}))`)}`,
-    `  ${set('p', `(i32.add ${get('p')} ${i32(plan.partialThreadBytes)})`)}`,
+    `  ${set('p', `(i32.add ${get('p')} ${i32(plan.partialShardBytes)})`)}`,
     `  ${set('t', `(i32.add ${get('t')} ${i32(1)})`)}`,
-    `  (br_if $threads (i32.lt_u ${get('t')} (local.get $nth))))`,
+    `  (br_if $shards (i32.lt_u ${get('t')} ${i32(shards)})))`,
     ...(plan.accumulate ? [set(acc, `(${add} ${get(acc)} (${load} offset=${plan.target.offset} ${target}))`)] : []),
     `(${store} offset=${plan.target.offset} ${target} ${get(acc)})`,
   ];
@@ -44,7 +44,7 @@ function columnLoop(from: number, to: number, lanes: 1 | 4, body: string[]): str
   ];
 }
 
-function combineOne(plan: ReductionPlan): string[] {
+function combineOne(plan: ReductionPlan, shards: number): string[] {
   const t = plan.target;
   const cols = plan.targetCols;
   const vectorCols = t.colStride === 1 ? cols - (cols % 4) : 0;
@@ -54,8 +54,8 @@ function combineOne(plan: ReductionPlan): string[] {
     `(br_if $done (i32.ge_u ${get('a')} ${get('b')}))`,
     set('src', `(i32.add ${i32(plan.partialBase)} (i32.mul ${get('a')} ${i32(cols * 4)}))`),
     set('dst', `(i32.mul ${get('a')} ${i32(t.rowStride * 4)})`),
-    ...columnLoop(0, vectorCols, 4, sumOverThreads(plan, 4, colBytes, colBytes)),
-    ...columnLoop(vectorCols, cols, 1, sumOverThreads(plan, 1, colBytes, targetColBytes)),
+    ...columnLoop(0, vectorCols, 4, sumOverShards(plan, shards, 4, colBytes, colBytes)),
+    ...columnLoop(vectorCols, cols, 1, sumOverShards(plan, shards, 1, colBytes, targetColBytes)),
     set('a', `(i32.add ${get('a')} ${i32(1)})`),
     '(br $rows)',
   ];
@@ -67,14 +67,15 @@ function combineOne(plan: ReductionPlan): string[] {
   ];
 }
 
-/** Kernel adding the per-thread partials of `p`'s reductions into their targets. */
+/** Kernel adding the per-shard partials of `p`'s reductions into their targets. */
 export function emitReductionCombine(p: RowLoopParams, name = `${p.name}_combine`): WatFunction {
-  const plans = planReductions(p).filter((x) => x.partialThreadBytes > 0);
+  const plans = planReductions(p).filter((x) => x.partialShardBytes > 0);
+  const shards = shardCount(p.rows);
   const locals = new Locals();
   for (const n of ['a', 'b', 'c', 'src', 'dst', 'p', 't']) locals.declare(n, 'i32');
   locals.declare('accv', 'v128');
   locals.declare('accs', 'f32');
-  const lines = plans.flatMap(combineOne);
+  const lines = plans.flatMap((plan) => combineOne(plan, shards));
   const text = [
     `  (func $${name} (param $tid i32) (param $nth i32)`,
     ...locals.text().map((l) => `    ${l}`),

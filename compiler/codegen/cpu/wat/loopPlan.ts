@@ -1,5 +1,5 @@
 // The row-loop kernel's parameters, their validation, and how each reduction is carried out
-// (per-thread partials or direct writes). Pure data: loopBody/loop/loopCombine render it.
+// (per-shard partials or direct writes). Pure data: loopBody/loop/loopCombine render it.
 
 import type { ScalarExpr } from '../../../ir/scalar';
 import { scalarArgsUsed } from './scalar';
@@ -41,10 +41,20 @@ export interface RowLoopParams {
   readonly lets?: readonly ScalarExpr[];
   readonly stores: readonly LoopStore[];
   readonly reductions?: readonly LoopReduction[];
-  /** Byte offset of the per-thread partial sums, `reductionScratchBytes` long. */
+  /** Byte offset of the per-shard partial sums, `reductionScratchBytes` long. */
   readonly partialOffset?: number;
-  /** Most threads the kernel may run on (sizes the partial area); default 1. */
-  readonly maxThreads?: number;
+}
+
+/**
+ * Rows are cut into this many shards (fewer when there are fewer rows) for reductions that
+ * several rows feed: each shard sums into its own partial and the combine adds the partials
+ * in shard order. The cut does not depend on the thread count, so neither do the sums: a
+ * model trains to the same bits on one core as on sixteen.
+ */
+export const REDUCTION_SHARDS = 8;
+
+export function shardCount(rows: number): number {
+  return Math.min(rows, REDUCTION_SHARDS);
 }
 
 /** How the rows of the iteration space map onto a reduction's target rows. */
@@ -63,9 +73,9 @@ export interface ReductionPlan {
   /** Target extent as a compact [targetRows, targetCols] grid. */
   readonly targetRows: number;
   readonly targetCols: number;
-  /** Byte offset of thread 0's partial grid, and bytes per thread (0 for owned: no partial). */
+  /** Byte offset of shard 0's partial grid, and bytes per shard (0 for owned: no partial). */
   readonly partialBase: number;
-  readonly partialThreadBytes: number;
+  readonly partialShardBytes: number;
 }
 
 export class LoopParamError extends Error {
@@ -112,7 +122,6 @@ export function validateRowLoop(p: RowLoopParams): void {
   if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(p.name)) throw new LoopParamError(`row loop name '${p.name}' is not a plain identifier`);
   checkCount(p, 'rows', p.rows, 1);
   checkCount(p, 'cols', p.cols, 1);
-  checkCount(p, 'maxThreads', p.maxThreads ?? 1, 1);
   p.operands.forEach((op, k) => checkAddressing(p, `operand ${k}`, op));
   const lets = p.lets ?? [];
   lets.forEach((e, j) => checkExpr(p, `let ${j}`, e, p.operands.length + j));
@@ -130,7 +139,7 @@ export function validateRowLoop(p: RowLoopParams): void {
 /** Classifies each reduction and lays out the partial area; validates first. */
 export function planReductions(p: RowLoopParams): ReductionPlan[] {
   validateRowLoop(p);
-  const threads = p.maxThreads ?? 1;
+  const shards = shardCount(p.rows);
   let cursor = p.partialOffset ?? 0;
   return (p.reductions ?? []).map((r, index) => {
     const period = effectivePeriod(r.target, p.rows);
@@ -139,16 +148,15 @@ export function planReductions(p: RowLoopParams): ReductionPlan[] {
     const targetRows = rowMode === 'invariant' ? 1 : rowMode === 'periodic' ? period : p.rows;
     const targetCols = sumsColumns ? 1 : p.cols;
     checkDistinctTarget(p, `reduction ${index}`, r.target, targetRows, targetCols);
-    const partialThreadBytes = rowMode === 'owned' ? 0 : targetRows * targetCols * 4;
-    if (partialThreadBytes > 0 && p.partialOffset === undefined) fail(p, `reduction ${index} needs partialOffset (a scratch area for per-thread sums)`);
+    const partialShardBytes = rowMode === 'owned' ? 0 : targetRows * targetCols * 4;
+    if (partialShardBytes > 0 && p.partialOffset === undefined) fail(p, `reduction ${index} needs partialOffset (a scratch area for per-shard sums)`);
     const partialBase = cursor;
-    cursor += partialThreadBytes * threads;
-    return { index, expr: r.expr, target: r.target, accumulate: r.accumulate ?? false, rowMode, sumsColumns, period, targetRows, targetCols, partialBase, partialThreadBytes };
+    cursor += partialShardBytes * shards;
+    return { index, expr: r.expr, target: r.target, accumulate: r.accumulate ?? false, rowMode, sumsColumns, period, targetRows, targetCols, partialBase, partialShardBytes };
   });
 }
 
-/** Bytes of scratch the kernel's per-thread partial sums need at `partialOffset`. */
+/** Bytes of scratch the kernel's per-shard partial sums need at `partialOffset`. */
 export function reductionScratchBytes(p: RowLoopParams): number {
-  const threads = p.maxThreads ?? 1;
-  return planReductions({ ...p, partialOffset: p.partialOffset ?? 0 }).reduce((n, r) => n + r.partialThreadBytes * threads, 0);
+  return planReductions({ ...p, partialOffset: p.partialOffset ?? 0 }).reduce((n, r) => n + r.partialShardBytes * shardCount(p.rows), 0);
 }

@@ -2,6 +2,7 @@ import { strict as assert } from 'node:assert';
 import fc from 'fast-check';
 import { evalScalar, S, type ScalarExpr } from '../../../../../compiler/ir/scalar';
 import {
+  REDUCTION_SHARDS,
   emitReductionCombine, emitRowLoop, needsReductionCombine, reductionScratchBytes,
   type LoopOperand, type LoopReduction, type LoopStore, type RowLoopParams,
 } from '../../../../../compiler/codegen/cpu/wat/loop';
@@ -87,7 +88,7 @@ const exprOver = (args: number): fc.Arbitrary<ScalarExpr> => fc.letrec<{ e: Scal
   ),
 })).e;
 
-interface Case { p: RowLoopParams; bytes: number }
+interface Case { p: RowLoopParams; bytes: number; threads: number }
 
 const loopCase: fc.Arbitrary<Case> = fc.record({
   rows: fc.integer({ min: 1, max: 24 }),
@@ -118,10 +119,10 @@ const loopCase: fc.Arbitrary<Case> = fc.record({
       return { expr, offset: s.offset, rowStride: s.rowStride };
     });
     const reds: LoopReduction[] = reductions.map((expr, i) => ({ expr, target: place(targetFor(k.targets[i][0], k.cols, k.period)), accumulate: k.targets[i][1] }));
-    const base: RowLoopParams = { name: 'fused', rows: k.rows, cols: k.cols, operands, lets, stores: storeList, reductions: reds, maxThreads: k.threads };
+    const base: RowLoopParams = { name: 'fused', rows: k.rows, cols: k.cols, operands, lets, stores: storeList, reductions: reds };
     const partialOffset = cursor * 4;
     const p = { ...base, partialOffset };
-    return { p, bytes: partialOffset + reductionScratchBytes(p) };
+    return { p, bytes: partialOffset + reductionScratchBytes(p), threads: k.threads };
   });
 });
 
@@ -138,14 +139,14 @@ function fillRandom(data: Float32Array, seed: number): void {
 interface PreluShape { n: number; h: number; w: number; c: number; channelShared: boolean }
 
 /** dy, z = conv output + bias, alpha; dx = z > 0 ? dy : alpha*dy; dalpha = sum dy*min(z,0); dbias = sum dx. */
-function preluBackward(s: PreluShape, maxThreads: number) {
+function preluBackward(s: PreluShape) {
   const rows = s.n * s.h * s.w;
   const size = rows * s.c;
   const alphaSize = s.channelShared ? s.c : s.h * s.w * s.c;
   const dy = 0, z = size * 4, alpha = 2 * size * 4, dx = alpha + alphaSize * 4, dalpha = dx + size * 4, dbias = dalpha + alphaSize * 4;
   const alphaAddressing = s.channelShared ? { rowStride: 0, colStride: 1 } : { rowPeriod: s.h * s.w, rowStride: s.c, colStride: 1 };
   const base: RowLoopParams = {
-    name: 'prelu_backward', rows, cols: s.c, maxThreads,
+    name: 'prelu_backward', rows, cols: s.c,
     operands: [{ offset: dy, rowStride: s.c, colStride: 1 }, { offset: z, rowStride: s.c, colStride: 1 }, { offset: alpha, ...alphaAddressing }],
     lets: [S.select(S.bin('gt', S.arg(1), S.c(0)), S.arg(0), S.bin('mul', S.arg(2), S.arg(0)))],
     stores: [{ expr: S.arg(3), offset: dx, rowStride: s.c }],
@@ -174,7 +175,7 @@ function preluReference(s: PreluShape, dy: Float32Array, z: Float32Array, alpha:
 
 /** `workers`: run on real worker threads; otherwise each thread's share runs in turn here. */
 async function checkPrelu(s: PreluShape, threads: number, workers: boolean, seed: number, values?: (i: number) => number): Promise<void> {
-  const k = preluBackward(s, threads);
+  const k = preluBackward(s);
   const m = await loadLoop(k.p, k.bytes);
   const dy = m.f32(k.at.dy, k.size), z = m.f32(k.at.z, k.size), alpha = m.f32(k.at.alpha, k.alphaSize);
   fillRandom(dy, seed);
@@ -218,20 +219,36 @@ describe('codegen/cpu/wat/loop', () => {
 
 
   it('equals a float64 reference for random operands, lets, stores and reductions, split over 1..4 threads', async () => {
-    await fc.assert(fc.asyncProperty(loopCase, fc.integer(), async ({ p, bytes }, seed) => {
+    await fc.assert(fc.asyncProperty(loopCase, fc.integer(), async ({ p, bytes, threads }, seed) => {
       const m = await loadLoop(p, bytes);
       const words = (p.partialOffset ?? 0) / 4;
       const mem = m.f32(0, words);
       fillRandom(mem, seed);
       const initial = mem.slice();
       const want = referenceRowLoop(p, initial);
-      for (const nth of new Set([1, p.maxThreads ?? 1])) {
+      let single: Float32Array | null = null;
+      for (const nth of new Set([1, threads])) {
         mem.set(initial);
         runSplit(m, p, nth);
         const bad = firstMismatch(mem, want, 1e-4, 1e-4);
         assert.equal(bad, null, `${nth} thread(s): ${bad}`);
+        // Rows are summed in fixed shards, so every thread count gives the same bits.
+        if (single === null) single = mem.slice();
+        else assert.deepEqual(mem, single, `${nth} threads differ from one`);
       }
     }), { numRuns: 60 });
+  });
+
+  it('sums the seed PReLU backward to the same bits on 1, 2, 3 and 16 threads', async () => {
+    const k = preluBackward({ n: 5, h: 26, w: 26, c: 32, channelShared: false });
+    const m = await loadLoop(k.p, k.bytes);
+    const inputs = m.f32(0, k.at.dx / 4);
+    fillRandom(inputs, 3);
+    const results = [1, 2, 3, 16].map((nth) => {
+      runSplit(m, k.p, nth);
+      return m.f32(k.at.dx, k.size + k.alphaSize + 32).slice();
+    });
+    for (const r of results.slice(1)) assert.deepEqual(r, results[0]);
   });
 
   it('loads only the operands it uses and needs no combine kernel without cross-thread sums', () => {
@@ -244,12 +261,12 @@ describe('codegen/cpu/wat/loop', () => {
     const text = emitRowLoop(p).text;
     assert.ok(!text.includes('offset=512'), 'operand 1 is never read');
     assert.equal(needsReductionCombine(p), false);
-    assert.equal(reductionScratchBytes({ ...p, maxThreads: 4 }), 0);
+    assert.equal(reductionScratchBytes(p), 0);
   });
 
-  it('sizes the partial area as threads x target size for shared targets', () => {
+  it('sizes the partial area as shards x target size for shared targets', () => {
     const p: RowLoopParams = {
-      name: 'sums', rows: 12, cols: 5, maxThreads: 3, partialOffset: 0,
+      name: 'sums', rows: 12, cols: 5, partialOffset: 0,
       operands: [{ offset: 0, rowStride: 5, colStride: 1 }], stores: [],
       reductions: [
         { expr: S.arg(0), target: { offset: 4096, rowStride: 0, colStride: 1 } },
@@ -257,7 +274,8 @@ describe('codegen/cpu/wat/loop', () => {
         { expr: S.arg(0), target: { offset: 9000, rowStride: 0, colStride: 0 } },
       ],
     };
-    assert.equal(reductionScratchBytes(p), 3 * 4 * (5 + 4 * 5 + 1));
+    assert.equal(reductionScratchBytes(p), REDUCTION_SHARDS * 4 * (5 + 4 * 5 + 1));
+    assert.equal(reductionScratchBytes({ ...p, rows: 3 }), 3 * 4 * (5 + 1), 'no more shards than rows (and period 4 never repeats in 3 rows)');
   });
 
   it('rejects malformed parameters in one line naming the kernel and the fault', () => {
