@@ -17,11 +17,10 @@ export interface AnchorContext {
   readonly epilogue: Epilogue;
   /** Byte offset of this kernel's scratch area (size from `scratchBytes`). */
   readonly scratch: number;
-  readonly threads: number;
 }
 
 export interface AnchorRule {
-  scratchBytes(node: Node, inputs: readonly (readonly number[])[], outShape: readonly number[], threads: number): number;
+  scratchBytes(node: Node, inputs: readonly (readonly number[])[], outShape: readonly number[]): number;
   emit(ctx: AnchorContext): WatFunction[];
 }
 

@@ -86,7 +86,7 @@ function splitUnlowerable(fusion: Fusion, batch: number): Fusion {
   const kernels = fusion.kernels.flatMap((k): FusedKernel[] => {
     const lowerable = k.kind === 'anchor'
       ? anchorRule((byId.get(k.anchor as number) as Node).op) !== undefined && epilogueAddressable(graph, k, shapeOf)
-      : k.kind === 'loop' ? loopParams(graph, k, (id) => ({ offset: 0, shape: shapeOf(id) }), 0, 1, batch) !== null : true;
+      : k.kind === 'loop' ? loopParams(graph, k, (id) => ({ offset: 0, shape: shapeOf(id) }), 0, batch) !== null : true;
     if (lowerable) return [k];
     return k.nodes.map((id) => ({
       kind: 'opaque', anchor: null, nodes: [id], space: null, outputs: [id],
@@ -106,7 +106,7 @@ export function buildCpuProgram(fused: Fusion, batch: number, threads: number, o
   const graph = fusion.graph;
   const byId = new Map(graph.nodes.map((n) => [n.id, n]));
   const shapeOf = (id: number): number[] => bindShape((byId.get(id) as Node).type.shape, batch);
-  const { requests: valueRequests, aliasOf, pending } = bufferRequests(fusion, shapeOf, threads);
+  const { requests: valueRequests, aliasOf, pending } = bufferRequests(fusion, shapeOf);
   const regions = optimizer ? updateRegions(graph, aliasOf, shapeOf, optimizer) : null;
   const regionKeys = new Set(regions ? regions.requests.map((r) => r.key) : []);
   const requests = [
@@ -165,8 +165,8 @@ function schedule(graph: Graph, pending: readonly PendingKernel[], ctx: Schedule
     }
     if (k.kind === 'opaque') { flush(); for (const id of k.nodes) steps.push({ kind: 'js', node: id }); continue; }
     const emitted = k.kind === 'loop'
-      ? emitLoopKernel(graph, k, index, ctx.slots, scratch, ctx.threads, ctx.batch)
-      : emitAnchorKernel(graph, k, index, ctx.slots, scratch, ctx.threads, ctx.shapeOf);
+      ? emitLoopKernel(graph, k, index, ctx.slots, scratch, ctx.batch)
+      : emitAnchorKernel(graph, k, index, ctx.slots, scratch, ctx.shapeOf);
     functions.push(...emitted);
     segment.push(...emitted.map((f) => f.name));
   }
@@ -185,7 +185,7 @@ function segmentFunctions(steps: readonly CpuStep[], threads: number): WatFuncti
   });
 }
 
-function bufferRequests(fusion: Fusion, shapeOf: (id: number) => number[], threads: number): { requests: BufferRequest[]; aliasOf: Map<number, number>; pending: PendingKernel[] } {
+function bufferRequests(fusion: Fusion, shapeOf: (id: number) => number[]): { requests: BufferRequest[]; aliasOf: Map<number, number>; pending: PendingKernel[] } {
   const graph = fusion.graph;
   const byId = new Map(graph.nodes.map((n) => [n.id, n]));
   const aliasOf = new Map<number, number>();
@@ -207,7 +207,7 @@ function bufferRequests(fusion: Fusion, shapeOf: (id: number) => number[], threa
     for (const id of k.outputs) if (!first.has(root(id))) first.set(root(id), drawnEarly(id) ? 0 : index);
     for (const id of k.inputs) last.set(root(id), index);
     for (const id of k.outputs) if (!last.has(root(id))) last.set(root(id), index);
-    const scratch = scratchBytes(graph, k, shapeOf, threads);
+    const scratch = scratchBytes(graph, k, shapeOf);
     if (scratch > 0) requests.push({ key: `scratch${index}`, bytes: scratch, first: index, last: index });
     pending.push({ index, kernel: k, scratch });
   });
@@ -222,15 +222,15 @@ function bufferRequests(fusion: Fusion, shapeOf: (id: number) => number[], threa
   return { requests, aliasOf, pending };
 }
 
-function scratchBytes(graph: Graph, k: FusedKernel, shapeOf: (id: number) => number[], threads: number): number {
+function scratchBytes(graph: Graph, k: FusedKernel, shapeOf: (id: number) => number[]): number {
   if (k.kind === 'loop') {
-    const p = loopParams(graph, k, (id) => ({ offset: 0, shape: shapeOf(id) }), 0, threads, batchOf(graph, shapeOf));
+    const p = loopParams(graph, k, (id) => ({ offset: 0, shape: shapeOf(id) }), 0, batchOf(graph, shapeOf));
     return p ? reductionScratchBytes(p) : 0;
   }
   if (k.kind === 'anchor' && k.anchor !== null) {
     const n = graph.nodes.find((x) => x.id === k.anchor) as Node;
     const rule = anchorRule(n.op);
-    return rule ? rule.scratchBytes(n, n.inputs.map(shapeOf), shapeOf(n.id), threads) : 0;
+    return rule ? rule.scratchBytes(n, n.inputs.map(shapeOf), shapeOf(n.id)) : 0;
   }
   return 0;
 }
@@ -249,7 +249,7 @@ function addressOf(slot: ValueSlot, space: readonly number[]): { offset: number;
   return a ? { offset: slot.offset, ...a } : null;
 }
 
-function loopParams(graph: Graph, k: FusedKernel, slotOf: (id: number) => ValueSlot, scratch: number, threads: number, batch: number): RowLoopParams | null {
+function loopParams(graph: Graph, k: FusedKernel, slotOf: (id: number) => ValueSlot, scratch: number, batch: number): RowLoopParams | null {
   if (!k.space) return null;
   const space = bindShape(k.space, batch);
   const { rows, cols } = iterSpace(space);
@@ -270,8 +270,8 @@ function loopParams(graph: Graph, k: FusedKernel, slotOf: (id: number) => ValueS
   };
 }
 
-function emitLoopKernel(graph: Graph, k: FusedKernel, index: number, slots: ReadonlyMap<number, ValueSlot>, scratch: number, threads: number, batch: number): WatFunction[] {
-  const p = loopParams(graph, k, (id) => slots.get(id) as ValueSlot, scratch, threads, batch);
+function emitLoopKernel(graph: Graph, k: FusedKernel, index: number, slots: ReadonlyMap<number, ValueSlot>, scratch: number, batch: number): WatFunction[] {
+  const p = loopParams(graph, k, (id) => slots.get(id) as ValueSlot, scratch, batch);
   if (!p) throw new Error(`kernel k${index}: a loop without row addresses (splitUnlowerable should have split it)`);
   const named = { ...p, name: `k${index}` };
   const fns = [emitRowLoop(named)];
@@ -279,7 +279,7 @@ function emitLoopKernel(graph: Graph, k: FusedKernel, index: number, slots: Read
   return fns;
 }
 
-function emitAnchorKernel(graph: Graph, k: FusedKernel, index: number, slots: ReadonlyMap<number, ValueSlot>, scratch: number, threads: number, shapeOf: (id: number) => number[]): WatFunction[] {
+function emitAnchorKernel(graph: Graph, k: FusedKernel, index: number, slots: ReadonlyMap<number, ValueSlot>, scratch: number, shapeOf: (id: number) => number[]): WatFunction[] {
   const node = graph.nodes.find((n) => n.id === k.anchor) as Node;
   const rule = anchorRule(node.op);
   if (!rule) throw new Error(`kernel k${index}: no emitter for ${node.op} (splitUnlowerable should have split it)`);
@@ -295,7 +295,7 @@ function emitAnchorKernel(graph: Graph, k: FusedKernel, index: number, slots: Re
   });
   const epilogue: Epilogue = { operands: operands as NonNullable<(typeof operands)[number]>[], stores };
   const inputs = node.inputs.map((id) => slots.get(id) as ValueSlot);
-  return rule.emit({ name: `k${index}`, node, inputs, outShape, epilogue, scratch, threads });
+  return rule.emit({ name: `k${index}`, node, inputs, outShape, epilogue, scratch });
 }
 
 interface UpdateRegions {
