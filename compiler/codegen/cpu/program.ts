@@ -1,7 +1,8 @@
 // codegen/cpu: Fusion -> CpuProgram. Places every value in one linear memory (memory plan),
 // emits one WAT function per fused kernel, groups consecutive WAT kernels into segments
-// (one call per thread runs a whole segment, with barriers between dependent kernels) and
-// leaves the few small opaque nodes (softmax, the loss head) to JS steps.
+// (one call per thread runs a whole segment, with barriers between dependent kernels).
+// Opaque nodes run as WAT where codegen/cpu/opaque has a rule (softmax, the loss head), and
+// otherwise as host steps that evaluate their float64 reference.
 
 import type { Graph, Node } from '../../ir/types';
 import { bindShape, shapeSize } from '../../ir/types';
@@ -10,6 +11,7 @@ import { planMemory, type BufferRequest, type MemoryPlan } from '../../passes/me
 import { rowAddress, iterSpace } from '../../passes/layout';
 import { composeKernel, inlineLets } from './compose';
 import { anchorRule } from './anchors';
+import { emitOpaque } from './opaque';
 import './anchors-pool';
 import './anchors-conv';
 import { S } from '../../ir/scalar';
@@ -163,7 +165,13 @@ function schedule(graph: Graph, pending: readonly PendingKernel[], ctx: Schedule
       if (n.op === 'dropoutMask') { flush(); steps.push({ kind: 'mask', node: n.id }); }
       continue;
     }
-    if (k.kind === 'opaque') { flush(); for (const id of k.nodes) steps.push({ kind: 'js', node: id }); continue; }
+    if (k.kind === 'opaque') {
+      k.nodes.forEach((id, j) => {
+        const wat = emitOpaqueNode(graph, id, `k${index}_${j}`, ctx);
+        if (wat) { functions.push(...wat); segment.push(...wat.map((f) => f.name)); } else { flush(); steps.push({ kind: 'js', node: id }); }
+      });
+      continue;
+    }
     const emitted = k.kind === 'loop'
       ? emitLoopKernel(graph, k, index, ctx.slots, scratch, ctx.batch)
       : emitAnchorKernel(graph, k, index, ctx.slots, scratch, ctx.shapeOf);
@@ -173,6 +181,12 @@ function schedule(graph: Graph, pending: readonly PendingKernel[], ctx: Schedule
   if (update) { functions.push(update); segment.push(update.name); }
   flush();
   return { functions, steps };
+}
+
+function emitOpaqueNode(graph: Graph, id: number, name: string, ctx: ScheduleContext): WatFunction[] | null {
+  const node = graph.nodes.find((n) => n.id === id) as Node;
+  const slot = (v: number): ValueSlot => ctx.slots.get(v) as ValueSlot;
+  return emitOpaque({ name, node, inputs: node.inputs.map(slot), outShape: slot(id).shape, out: slot(id).offset });
 }
 
 /** One exported function per segment: its kernels in order, a barrier between each. */

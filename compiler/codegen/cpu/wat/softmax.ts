@@ -1,6 +1,6 @@
-// Softmax + categorical cross-entropy, forward and backward in one kernel, numerically stable
-// (the row maximum is subtracted before exp; the loss is log-sum-exp minus the label's logit,
-// which is what Keras computes for a softmax output on its TensorFlow backend).
+// Row softmax, and softmax + categorical cross-entropy forward and backward in one kernel
+// (the loss head's opaque nodes use it for the per-example loss). Numerically stable
+// (the row maximum is subtracted before exp; the loss is log-sum-exp minus the label's logit).
 // The work is N x C with C small, so thread 0 does it all in about 3*N*C scalar steps and the
 // batch sums need no combine kernel; other threads return at once.
 
@@ -135,6 +135,60 @@ export function emitSoftmaxCrossEntropy(p: SoftmaxCrossEntropyParams): WatFuncti
     `  (br_if $examples (i32.lt_u ${get('n')} ${i32(p.batch)})))`,
     ...(p.meanLoss === undefined ? [] : [`(f32.store offset=${p.meanLoss} ${i32(0)} (f32.demote_f64 (f64.div ${get(total)} (f64.const ${p.batch}))))`]),
     ...(p.correct === undefined ? [] : [`(i32.store offset=${p.correct} ${i32(0)} ${get('hits')})`]),
+  ];
+  const text = [
+    `  (func $${p.name} (param $tid i32) (param $nth i32)`,
+    ...locals.text().map((l) => `    ${l}`),
+    ...body.map((l) => `    ${l}`),
+    '  )',
+  ].join('\n');
+  return { name: p.name, text };
+}
+
+export interface RowSoftmaxParams {
+  readonly name: string;
+  readonly rows: number;
+  /** The softmax axis: the last, contiguous one. */
+  readonly cols: number;
+  /** Byte offsets of x and y, both [rows, cols]. */
+  readonly input: number;
+  readonly output: number;
+}
+
+/** y = softmax(x) along each row, max-subtracted; thread 0 does it all (rows x cols is small). */
+export function emitRowSoftmax(p: RowSoftmaxParams): WatFunction {
+  const fail = (what: string): never => { throw new Error(`softmax '${p.name}': ${what}`); };
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(p.name)) fail('name is not a plain identifier');
+  if (!Number.isInteger(p.rows) || p.rows < 1 || !Number.isInteger(p.cols) || p.cols < 1) fail(`rows ${p.rows} and cols ${p.cols} must be positive integers`);
+  for (const v of [p.input, p.output]) if (!Number.isInteger(v) || v < 0 || v % 4 !== 0) fail(`offset ${v} is not a non-negative multiple of 4`);
+  const locals = new Locals();
+  for (const n of ['r', 'end', 'a']) locals.declare(n, 'i32');
+  for (const n of ['m', 's', 'inv']) locals.declare(n, 'f32');
+  const x = `(f32.load offset=${p.input} ${get('a')})`;
+  const y = (v: string): string => `(f32.store offset=${p.output} ${get('a')} ${v})`;
+  /** Loops $a over row $r's element byte offsets. */
+  const overRow = (label: string, body: string[]): string[] => [
+    set('a', get('r')),
+    `(loop $${label}`, ...body.map((s) => `  ${s}`),
+    `  ${set('a', `(i32.add ${get('a')} ${i32(4)})`)}`,
+    `  (br_if $${label} (i32.lt_u ${get('a')} ${get('end')})))`,
+  ];
+  const row = [
+    set('end', `(i32.add ${get('r')} ${i32(p.cols * 4)})`),
+    set('m', `(f32.load offset=${p.input} ${get('r')})`),
+    ...overRow('max', [set('m', `(f32.max ${get('m')} ${x})`)]),
+    set('s', f32(0)),
+    ...overRow('exp', [set('inv', callMath('exp', 'f32', `(f32.sub ${x} ${get('m')})`)), y(get('inv')), set('s', `(f32.add ${get('s')} ${get('inv')})`)]),
+    set('inv', `(f32.div ${f32(1)} ${get('s')})`),
+    ...overRow('scale', [y(`(f32.mul (f32.load offset=${p.output} ${get('a')}) ${get('inv')})`)]),
+  ];
+  const body = [
+    `(if (local.get $tid) (then return))`,
+    set('r', i32(0)),
+    '(loop $rows',
+    ...row.map((s) => `  ${s}`),
+    `  ${set('r', get('end'))}`,
+    `  (br_if $rows (i32.lt_u ${get('r')} ${i32(p.rows * p.cols * 4)})))`,
   ];
   const text = [
     `  (func $${p.name} (param $tid i32) (param $nth i32)`,

@@ -137,7 +137,7 @@ function describeEvent(e: ScheduleEvent | undefined): string {
 /**
  * When each node is computed, read off the program's steps by walking the fusion's kernels
  * in order: a fused kernel is its functions k<i>, k<i>_..., one the code generator could not
- * emit is a JS step per node. Masks are drawn before the first step (ProgramRunner.run).
+ * emit is a JS step per node (an opaque node with a WAT rule is one function k<i>_<j>). Masks are drawn before the first step (ProgramRunner.run).
  * Returns the span of every node and of every emitted kernel by its index i.
  */
 function schedule(fusion: Fusion, program: CpuProgram): { nodes: Map<number, Span>; kernels: Map<number, Span> } {
@@ -160,7 +160,12 @@ function schedule(fusion: Fusion, program: CpuProgram): { nodes: Map<number, Spa
       if ((byId.get(k.nodes[0]) as Node).op === 'dropoutMask') take('mask', k.nodes[0]);
       nodes.set(k.nodes[0], WHOLE_RUN);
     } else if (k.kind === 'opaque' || (first?.kind === 'js' && first.node === k.nodes[0])) {
-      for (const id of k.nodes) { const at = take('js', id); nodes.set(id, { start: at, end: at }); }
+      // Each node of an opaque kernel is one WAT function (k<i>_<j>) or, without a rule, a JS step.
+      for (const id of k.nodes) {
+        const e = events[c];
+        const at = e?.kind === 'fn' && /^k\d+_\d+$/.test(e.name) ? c++ : take('js', id);
+        nodes.set(id, { start: at, end: at });
+      }
     } else {
       const m = kernelName(first);
       assert.ok(m, `expected the functions of kernel ${k.nodes.map((id) => `%${id}`).join(' ')}, found ${describeEvent(first)}`);

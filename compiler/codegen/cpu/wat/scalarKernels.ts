@@ -1,0 +1,46 @@
+// Kernels whose result is one number: a tensor's mean (the batch loss) and a value known when
+// the program is built (a shape count once the batch is bound). Thread 0 does the work; the
+// sum runs in f64, as the float64 reference does, so the loss does not drift with the batch.
+
+import type { WatFunction } from './module';
+import { Locals, get, i32, set } from './loopText';
+import { f32Literal } from './mathLanes';
+
+function check(name: string, offsets: readonly number[]): void {
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw new Error(`kernel name '${name}' is not a plain identifier`);
+  for (const v of offsets) if (!Number.isInteger(v) || v < 0 || v % 4 !== 0) throw new Error(`kernel '${name}': offset ${v} is not a non-negative multiple of 4`);
+}
+
+function func(name: string, locals: Locals, body: readonly string[]): WatFunction {
+  const text = [
+    `  (func $${name} (param $tid i32) (param $nth i32)`,
+    ...locals.text().map((l) => `    ${l}`),
+    '    (if (local.get $tid) (then return))',
+    ...body.map((l) => `    ${l}`),
+    '  )',
+  ].join('\n');
+  return { name, text };
+}
+
+/** output[0] = mean of the `count` floats at `input`. */
+export function emitMeanAll(p: { readonly name: string; readonly count: number; readonly input: number; readonly output: number }): WatFunction {
+  check(p.name, [p.input, p.output]);
+  if (!Number.isInteger(p.count) || p.count < 1) throw new Error(`kernel '${p.name}': count must be a positive integer, got ${p.count}`);
+  const locals = new Locals();
+  locals.declare('a', 'i32');
+  locals.declare('sum', 'f64');
+  return func(p.name, locals, [
+    set('a', i32(0)),
+    '(loop $sum',
+    `  ${set('sum', `(f64.add ${get('sum')} (f64.promote_f32 (f32.load offset=${p.input} ${get('a')})))`)}`,
+    `  ${set('a', `(i32.add ${get('a')} ${i32(4)})`)}`,
+    `  (br_if $sum (i32.lt_u ${get('a')} ${i32(p.count * 4)})))`,
+    `(f32.store offset=${p.output} ${i32(0)} (f32.demote_f64 (f64.div ${get('sum')} (f64.const ${p.count}))))`,
+  ]);
+}
+
+/** output[0] = value (f32). */
+export function emitStoreConstant(p: { readonly name: string; readonly output: number; readonly value: number }): WatFunction {
+  check(p.name, [p.output]);
+  return func(p.name, new Locals(), [`(f32.store offset=${p.output} ${i32(0)} (f32.const ${f32Literal(p.value)}))`]);
+}

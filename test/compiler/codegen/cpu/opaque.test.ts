@@ -1,0 +1,85 @@
+// The WAT rules for opaque ops against each op's float64 reference, on generated shapes and
+// values, run as thread 0 of several (the other threads must leave memory alone).
+
+import { strict as assert } from 'node:assert';
+import fc from 'fast-check';
+import type { Attrs, Node } from '../../../../compiler/ir/types';
+import { tensor, type Tensor } from '../../../../compiler/ir/tensor';
+import { getOp } from '../../../../compiler/ops';
+import { emitOpaque } from '../../../../compiler/codegen/cpu/opaque';
+import { firstMismatch, loadKernels } from './wat/loopHarness';
+
+const size = (shape: readonly number[]): number => shape.reduce((a, b) => a * b, 1);
+
+/** Runs `op`'s WAT rule on `inputs` (laid out one after another) and returns its output, or null without a rule. */
+async function runRule(op: string, attrs: Attrs, inputs: readonly Tensor[], outShape: readonly number[]): Promise<Float32Array | null> {
+  let cursor = 0;
+  const placed = inputs.map((t) => { const at = { shape: t.shape, offset: cursor }; cursor += 4 * size(t.shape) + 16; return at; });
+  const out = cursor;
+  const node: Node = { id: 9, op, inputs: inputs.map((_, k) => k), attrs, type: { dtype: 'f32', shape: outShape } };
+  const fns = emitOpaque({ name: 'k', node, inputs: placed, outShape, out });
+  if (fns === null) return null;
+  const m = await loadKernels(fns, out + 4 * size(outShape) + 64);
+  inputs.forEach((t, k) => m.f32(placed[k].offset, size(t.shape)).set(t.data));
+  const result = m.f32(out, size(outShape));
+  result.fill(NaN);
+  const before = m.f32(0, out / 4).slice();
+  for (const tid of [1, 2]) m.run('k', tid, 3); // threads other than 0 do nothing
+  assert.ok(result.every(Number.isNaN), 'a thread other than 0 wrote the output');
+  m.run('k', 0, 3);
+  assert.deepEqual(m.f32(0, out / 4), before, 'the kernel wrote outside its output');
+  return result.slice();
+}
+
+function reference(op: string, attrs: Attrs, inputs: readonly Tensor[], outShape: readonly number[]): Float64Array {
+  return Float64Array.from(getOp(op).evaluate(inputs, attrs, { outShape, batch: 1, random: () => 0 }).data);
+}
+
+const shapes = fc.array(fc.integer({ min: 1, max: 7 }), { minLength: 1, maxLength: 3 });
+const values = (n: number, scale: number): fc.Arbitrary<number[]> =>
+  fc.array(fc.double({ min: -scale, max: scale, noNaN: true }).map(Math.fround), { minLength: n, maxLength: n });
+
+describe('codegen/cpu/opaque', () => {
+  it('softmax along the last axis equals the reference, large logits included', async () => {
+    await fc.assert(fc.asyncProperty(shapes.chain((s) => fc.tuple(fc.constant(s), values(size(s), 80))), async ([shape, data]) => {
+      const x = tensor(shape, data);
+      const got = await runRule('softmax', { axis: -1 }, [x], shape);
+      assert.ok(got);
+      assert.equal(firstMismatch(got, reference('softmax', { axis: -1 }, [x], shape), 1e-6, 1e-5), null);
+    }), { numRuns: 40 });
+  });
+
+  it('softmax along another axis has no rule and stays a host step', async () => {
+    assert.equal(await runRule('softmax', { axis: 0 }, [tensor([2, 3])], [2, 3]), null);
+  });
+
+  it('softmaxCrossEntropy (one-hot and soft labels) equals the reference', async () => {
+    const cases = fc.tuple(fc.integer({ min: 1, max: 9 }), fc.integer({ min: 1, max: 12 })).chain(([n, c]) =>
+      fc.tuple(fc.constant([n, c]), values(n * c, 40), fc.array(fc.integer({ min: 0, max: c - 1 }), { minLength: n, maxLength: n }), fc.boolean()));
+    await fc.assert(fc.asyncProperty(cases, async ([shape, logits, classes, soft]) => {
+      const [n, c] = shape;
+      const labels = tensor(shape);
+      classes.forEach((k, i) => { labels.data[i * c + k] = soft ? 0.75 : 1; if (soft) labels.data[i * c + ((k + 1) % c)] += 0.25; });
+      const inputs = [tensor(shape, logits), labels];
+      const got = await runRule('softmaxCrossEntropy', {}, inputs, [n]);
+      assert.ok(got);
+      assert.equal(firstMismatch(got, reference('softmaxCrossEntropy', {}, inputs, [n]), 1e-4, 1e-5), null);
+    }), { numRuns: 40 });
+  });
+
+  it('reduceMean over every axis equals the reference (summed in f64)', async () => {
+    await fc.assert(fc.asyncProperty(shapes.chain((s) => fc.tuple(fc.constant(s), values(size(s), 1e3))), async ([shape, data]) => {
+      const attrs = { axes: shape.map((_, k) => k), keepDims: false };
+      const x = tensor(shape, data);
+      const got = await runRule('reduceMean', attrs, [x], []);
+      assert.ok(got);
+      assert.equal(firstMismatch(got, reference('reduceMean', attrs, [x], []), 1e-3, 1e-6), null);
+    }), { numRuns: 40 });
+    assert.equal(await runRule('reduceMean', { axes: [1], keepDims: false }, [tensor([2, 3])], [2]), null, 'a partial mean stays a host step');
+  });
+
+  it('shapeCount stores the count of the bound shape', async () => {
+    const got = await runRule('shapeCount', { axes: [0, 2] }, [tensor([250, 3, 4])], []);
+    assert.deepEqual(got && Array.from(got), [1000]);
+  });
+});
