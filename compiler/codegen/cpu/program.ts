@@ -147,11 +147,13 @@ interface ScheduleContext {
 
 /**
  * Kernels in order: consecutive WAT kernels form a segment (one call per thread, barriers
- * inside); masks and opaque nodes are host steps between segments. The optimizer update,
- * if any, ends the last segment.
+ * inside); opaque nodes without a WAT rule are host steps between segments. Dropout masks
+ * are drawn on the host before anything runs, so they come first and split no segment. The
+ * optimizer update, if any, ends the last segment.
  */
 function schedule(graph: Graph, pending: readonly PendingKernel[], ctx: ScheduleContext, update: WatFunction | null): { functions: WatFunction[]; steps: CpuStep[] } {
   const functions: WatFunction[] = [];
+  const masks: CpuStep[] = [];
   const steps: CpuStep[] = [];
   let segment: string[] = [];
   const flush = (): void => {
@@ -162,7 +164,7 @@ function schedule(graph: Graph, pending: readonly PendingKernel[], ctx: Schedule
     const scratch = ctx.memory.offsets.get(`scratch${index}`) ?? 0;
     if (k.kind === 'alias' || k.kind === 'source') {
       const n = graph.nodes.find((x) => x.id === k.nodes[0]) as Node;
-      if (n.op === 'dropoutMask') { flush(); steps.push({ kind: 'mask', node: n.id }); }
+      if (n.op === 'dropoutMask') masks.push({ kind: 'mask', node: n.id });
       continue;
     }
     if (k.kind === 'opaque') {
@@ -180,7 +182,7 @@ function schedule(graph: Graph, pending: readonly PendingKernel[], ctx: Schedule
   }
   if (update) { functions.push(update); segment.push(update.name); }
   flush();
-  return { functions, steps };
+  return { functions, steps: [...masks, ...steps] };
 }
 
 function emitOpaqueNode(graph: Graph, id: number, name: string, ctx: ScheduleContext): WatFunction[] | null {

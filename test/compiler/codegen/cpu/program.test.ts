@@ -146,7 +146,12 @@ function schedule(fusion: Fusion, program: CpuProgram): { nodes: Map<number, Spa
   const byId = new Map(fusion.graph.nodes.map((n) => [n.id, n]));
   const nodes = new Map<number, Span>();
   const kernels = new Map<number, Span>();
+  // Masks lead the steps, in graph order; they split no segment.
   let c = 0;
+  const masks = new Set<number>();
+  for (; events[c]?.kind === 'mask'; c++) masks.add((events[c] as { node: number }).node);
+  const maskOrder = fusion.graph.nodes.filter((n) => n.op === 'dropoutMask').map((n) => n.id);
+  assert.deepEqual([...masks], maskOrder, 'masks are drawn first, in graph order');
   const take = (kind: 'js' | 'mask', node: number): number => {
     const e = events[c];
     assert.ok(e !== undefined && e.kind === kind && e.node === node, `expected ${kind} %${node} at call ${c}, found ${describeEvent(e)}`);
@@ -157,7 +162,7 @@ function schedule(fusion: Fusion, program: CpuProgram): { nodes: Map<number, Spa
     const first = events[c];
     if (k.kind === 'alias') continue;
     if (k.kind === 'source') {
-      if ((byId.get(k.nodes[0]) as Node).op === 'dropoutMask') take('mask', k.nodes[0]);
+      if ((byId.get(k.nodes[0]) as Node).op === 'dropoutMask') assert.ok(masks.has(k.nodes[0]), `mask %${k.nodes[0]} is not drawn before the first step`);
       nodes.set(k.nodes[0], WHOLE_RUN);
     } else if (k.kind === 'opaque' || (first?.kind === 'js' && first.node === k.nodes[0])) {
       // Each node of an opaque kernel is one WAT function (k<i>_<j>) or, without a rule, a JS step.
