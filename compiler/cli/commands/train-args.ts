@@ -42,12 +42,12 @@ export function readBackend(p: ParsedArgs): BackendName {
   return backend;
 }
 
-/** A string option that, when given, must not be empty. */
 /** --threads: CPU backend worker threads; undefined means one per core. */
 export function readThreads(p: ParsedArgs): number | undefined {
   return intOption(p, 'threads', { min: 1 });
 }
 
+/** A string option that, when given, must not be empty. */
 export function nonEmpty(p: ParsedArgs, name: string): string | undefined {
   const value = stringOption(p, name);
   if (value !== undefined && value.length === 0) throw new UsageError(`--${name} needs a value`);
