@@ -5,10 +5,11 @@
 import type { WatFunction } from './module';
 import { Locals, get, i32, set } from './loopText';
 import { f32Literal } from './mathLanes';
+import { checkName, checkOffset } from './conv-geometry';
 
-function check(name: string, offsets: readonly number[]): void {
-  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw new Error(`kernel name '${name}' is not a plain identifier`);
-  for (const v of offsets) if (!Number.isInteger(v) || v < 0 || v % 4 !== 0) throw new Error(`kernel '${name}': offset ${v} is not a non-negative multiple of 4`);
+function check(name: string, offsets: Readonly<Record<string, number>>): void {
+  checkName(name, `kernel '${name}'`);
+  for (const [what, v] of Object.entries(offsets)) checkOffset(v, what, `kernel '${name}'`);
 }
 
 function func(name: string, locals: Locals, body: readonly string[]): WatFunction {
@@ -24,7 +25,7 @@ function func(name: string, locals: Locals, body: readonly string[]): WatFunctio
 
 /** output[0] = mean of the `count` floats at `input`. */
 export function emitMeanAll(p: { readonly name: string; readonly count: number; readonly input: number; readonly output: number }): WatFunction {
-  check(p.name, [p.input, p.output]);
+  check(p.name, { input: p.input, output: p.output });
   if (!Number.isInteger(p.count) || p.count < 1) throw new Error(`kernel '${p.name}': count must be a positive integer, got ${p.count}`);
   const locals = new Locals();
   locals.declare('a', 'i32');
@@ -41,6 +42,6 @@ export function emitMeanAll(p: { readonly name: string; readonly count: number; 
 
 /** output[0] = value (f32). */
 export function emitStoreConstant(p: { readonly name: string; readonly output: number; readonly value: number }): WatFunction {
-  check(p.name, [p.output]);
+  check(p.name, { output: p.output });
   return func(p.name, new Locals(), [`(f32.store offset=${p.output} ${i32(0)} (f32.const ${f32Literal(p.value)}))`]);
 }

@@ -8,6 +8,7 @@ import type { WatFunction } from './module';
 import { callMath } from './math';
 import { Locals, get, i32, set } from './loopText';
 import { f32Literal } from './mathLanes';
+import { checkName, checkOffset } from './conv-geometry';
 
 export interface SoftmaxCrossEntropyParams {
   readonly name: string;
@@ -157,10 +158,11 @@ export interface RowSoftmaxParams {
 
 /** y = softmax(x) along each row, max-subtracted; thread 0 does it all (rows x cols is small). */
 export function emitRowSoftmax(p: RowSoftmaxParams): WatFunction {
-  const fail = (what: string): never => { throw new Error(`softmax '${p.name}': ${what}`); };
-  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(p.name)) fail('name is not a plain identifier');
-  if (!Number.isInteger(p.rows) || p.rows < 1 || !Number.isInteger(p.cols) || p.cols < 1) fail(`rows ${p.rows} and cols ${p.cols} must be positive integers`);
-  for (const v of [p.input, p.output]) if (!Number.isInteger(v) || v < 0 || v % 4 !== 0) fail(`offset ${v} is not a non-negative multiple of 4`);
+  const where = `softmax '${p.name}'`;
+  checkName(p.name, where);
+  if (!Number.isInteger(p.rows) || p.rows < 1 || !Number.isInteger(p.cols) || p.cols < 1) throw new Error(`${where}: rows ${p.rows} and cols ${p.cols} must be positive integers`);
+  checkOffset(p.input, 'input', where);
+  checkOffset(p.output, 'output', where);
   const locals = new Locals();
   for (const n of ['r', 'end', 'a']) locals.declare(n, 'i32');
   for (const n of ['m', 's', 'inv']) locals.declare(n, 'f32');

@@ -7,6 +7,8 @@ import type { Attrs, Node } from '../../../../compiler/ir/types';
 import { tensor, type Tensor } from '../../../../compiler/ir/tensor';
 import { getOp } from '../../../../compiler/ops';
 import { emitOpaque } from '../../../../compiler/codegen/cpu/opaque';
+import { emitRowSoftmax } from '../../../../compiler/codegen/cpu/wat/softmax';
+import { emitMeanAll, emitStoreConstant } from '../../../../compiler/codegen/cpu/wat/scalarKernels';
 import { firstMismatch, loadKernels } from './wat/loopHarness';
 
 const size = (shape: readonly number[]): number => shape.reduce((a, b) => a * b, 1);
@@ -81,5 +83,13 @@ describe('codegen/cpu/opaque', () => {
   it('shapeCount stores the count of the bound shape', async () => {
     const got = await runRule('shapeCount', { axes: [0, 2] }, [tensor([250, 3, 4])], []);
     assert.deepEqual(got && Array.from(got), [1000]);
+  });
+
+  it('refuses malformed kernel parameters in one line naming the kernel and the fault', () => {
+    assert.throws(() => emitRowSoftmax({ name: 'sm', rows: 2, cols: 3, input: 2, output: 0 }), /^Error: softmax 'sm': input must be a non-negative multiple of 4, got 2$/);
+    assert.throws(() => emitRowSoftmax({ name: 'sm', rows: 0, cols: 3, input: 0, output: 0 }), /rows 0 and cols 3 must be positive integers/);
+    assert.throws(() => emitMeanAll({ name: 'a b', count: 3, input: 0, output: 16 }), /name 'a b' is not an identifier/);
+    assert.throws(() => emitMeanAll({ name: 'mean', count: 0, input: 0, output: 16 }), /count must be a positive integer, got 0/);
+    assert.throws(() => emitStoreConstant({ name: 'c', output: -4, value: 1 }), /kernel 'c': output must be a non-negative multiple of 4, got -4/);
   });
 });
