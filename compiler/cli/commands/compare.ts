@@ -9,7 +9,7 @@ import { UsageError } from '../command';
 import { parseCommandArgs } from '../args';
 import type { ReportRun } from '../../../runtime/report/html';
 import { TrainingInterrupted } from '../../../runtime/train/errors';
-import { HYPERPARAMETER_HELP, HYPERPARAMETER_OPTIONS, nonEmpty, readBackend, readOverrides, readThreads } from './train-args';
+import { RUN_OPTIONS_HELP, RUN_OPTIONS, nonEmpty, readBackend, readOverrides, readThreads } from './train-args';
 import { asUsageErrors } from './train-errors';
 import { compileModels } from './train-compile';
 import { DataCache } from './train-data';
@@ -27,7 +27,7 @@ model's fit settings, or the options below), then writes report.html with the cu
 of them overlaid, their SVG/PNG charts, and each model's own run in a subfolder.
 
 Options:
-${HYPERPARAMETER_HELP}
+${RUN_OPTIONS_HELP}
   --out <dir>        where to write the comparison (default: runs/compare-<timestamp>/)
   -h, --help         show this help
 `;
@@ -37,7 +37,7 @@ export const command: Command = {
   summary: 'train several models alike and report their curves side by side',
   usage,
   async run(args) {
-    const p = parseCommandArgs(args, { ...HYPERPARAMETER_OPTIONS, out: { type: 'string' } });
+    const p = parseCommandArgs(args, { ...RUN_OPTIONS, out: { type: 'string' } });
     if (p.values.help) { process.stdout.write(usage); return 0; }
     if (p.positionals.length < 2) throw new UsageError(`expected at least two model files to compare, got ${p.positionals.length === 0 ? 'none' : p.positionals.join(' ')}`);
     const overrides = readOverrides(p);

@@ -7,7 +7,7 @@ import type { BackendName } from '../../../runtime/backends/index';
 
 const BACKENDS: readonly BackendName[] = ['cpu', 'gpu', 'reference'];
 
-export const HYPERPARAMETER_OPTIONS: Readonly<Record<string, OptionSpec>> = {
+export const RUN_OPTIONS: Readonly<Record<string, OptionSpec>> = {
   epochs: { type: 'string' },
   'batch-size': { type: 'string' },
   seed: { type: 'string' },
@@ -54,7 +54,7 @@ export function nonEmpty(p: ParsedArgs, name: string): string | undefined {
   return value;
 }
 
-export const HYPERPARAMETER_HELP = `  --epochs <n>       epochs to train (default: the model's fit.epochs)
+export const RUN_OPTIONS_HELP = `  --epochs <n>       epochs to train (default: the model's fit.epochs)
   --batch-size <n>   examples per step (default: the model's fit.batchSize)
   --seed <n>         seed of initialisation, shuffling and dropout (default: the model's fit.seed)
   --data <dir>       train on the IDX files in <dir> (default: the model's data, MNIST)

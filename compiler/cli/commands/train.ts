@@ -7,7 +7,7 @@ import { UsageError } from '../command';
 import { onePositional, parseCommandArgs } from '../args';
 import { TrainingInterrupted } from '../../../runtime/train/errors';
 import { CHECKPOINTS_DIR } from '../../../runtime/train/checkpoint';
-import { HYPERPARAMETER_HELP, HYPERPARAMETER_OPTIONS, nonEmpty, readBackend, readOverrides, readThreads } from './train-args';
+import { RUN_OPTIONS_HELP, RUN_OPTIONS, nonEmpty, readBackend, readOverrides, readThreads } from './train-args';
 import { asUsageErrors } from './train-errors';
 import { compileModels } from './train-compile';
 import { DataCache } from './train-data';
@@ -25,7 +25,7 @@ Writes weights.safetensors, history.json, the curves (SVG, PNG) with report.html
 checkpoint after every epoch, so an interrupted run loses at most the epoch in progress.
 
 Options:
-${HYPERPARAMETER_HELP}
+${RUN_OPTIONS_HELP}
   --out <dir>        where to write the run (default: runs/<model>-<timestamp>/)
   --resume <dir>     continue the run in <dir> from its last checkpoint; it ends with the
                      same weights as if it had never stopped (--epochs may extend it)
@@ -37,7 +37,7 @@ export const command: Command = {
   summary: 'train a model file; write weights, history, curves and checkpoints',
   usage,
   async run(args) {
-    const p = parseCommandArgs(args, { ...HYPERPARAMETER_OPTIONS, out: { type: 'string' }, resume: { type: 'string' } });
+    const p = parseCommandArgs(args, { ...RUN_OPTIONS, out: { type: 'string' }, resume: { type: 'string' } });
     if (p.values.help) { process.stdout.write(usage); return 0; }
     const file = onePositional(p, 'model file');
     const overrides = readOverrides(p);
