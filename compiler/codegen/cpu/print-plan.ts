@@ -1,4 +1,4 @@
-// The `--emit plan` listing: the CPU schedule (wasm segments, JS steps, masks) and every
+// The `--emit plan` listing: the CPU schedule (wasm segments, JS steps) and every
 // buffer with its offset and size, and the peak memory.
 
 import type { CpuProgram } from './program';
@@ -10,7 +10,7 @@ export function printPlan(title: string, p: CpuProgram): string {
   const lines = [`# ${title}, batch ${p.batch}: ${p.steps.length} steps`];
   p.steps.forEach((s, i) => {
     if (s.kind === 'wasm') lines.push(`step ${i}: wasm ${s.segment} = ${s.kernels.join(' | ')}`);
-    else lines.push(`step ${i}: ${s.kind === 'js' ? 'js' : 'mask'} %${s.node} ${(byId.get(s.node) as Node).op}`);
+    else lines.push(`step ${i}: js %${s.node} ${(byId.get(s.node) as Node).op}`);
   });
   lines.push('# buffers (byte offset, bytes, value)');
   const rows = [...p.slots].sort((a, b) => a[1].offset - b[1].offset);

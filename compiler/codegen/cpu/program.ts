@@ -22,12 +22,12 @@ import { emitRowLoop, emitReductionCombine, needsReductionCombine, reductionScra
 import type { Epilogue } from './wat/epilogue';
 import { BARRIER_BYTES, barrierAbortAddress, emitBarrier } from './wat/barrier';
 import { emitAdamUpdate, emitSgdUpdate } from './wat/optimizer';
+import { emitDropoutMasks } from './wat/masks';
 import type { OptimizerSpec } from '../../dsl/spec';
 
 export type CpuStep =
   | { readonly kind: 'wasm'; readonly segment: string; readonly kernels: readonly string[] }
-  | { readonly kind: 'js'; readonly node: number }
-  | { readonly kind: 'mask'; readonly node: number };
+  | { readonly kind: 'js'; readonly node: number };
 
 export interface ValueSlot { readonly offset: number; readonly shape: readonly number[] }
 
@@ -48,6 +48,11 @@ export interface CpuProgram {
   readonly abortAddress: number;
   /** The compiled optimizer update, when the program trains: where its regions lie. */
   readonly update: UpdateLayout | null;
+  /**
+   * Byte offset of the dropout masks' xoshiro128** state (four u32), which the host sets to
+   * Rng(seed).state() before each run; -1 when the program draws no mask.
+   */
+  readonly rngState: number;
 }
 
 /**
@@ -111,8 +116,10 @@ export function buildCpuProgram(fused: Fusion, batch: number, threads: number, o
   const { requests: valueRequests, aliasOf, pending } = bufferRequests(fusion, shapeOf);
   const regions = optimizer ? updateRegions(graph, aliasOf, shapeOf, optimizer) : null;
   const regionKeys = new Set(regions ? regions.requests.map((r) => r.key) : []);
+  const masks = graph.nodes.filter((n) => n.op === 'dropoutMask');
   const requests = [
     ...(threads > 1 ? [{ key: 'barrier', bytes: BARRIER_BYTES, first: 0, last: 0, pinned: true }] : []),
+    ...(masks.length > 0 ? [{ key: 'rng', bytes: 16, first: 0, last: 0, pinned: true }] : []),
     ...(regions ? regions.requests : []),
     ...valueRequests.filter((r) => !regionKeys.has(r.key)),
   ];
@@ -124,7 +131,16 @@ export function buildCpuProgram(fused: Fusion, batch: number, threads: number, o
     if (offset !== undefined) slots.set(n.id, { offset, shape: shapeOf(n.id) });
   }
   const update = regions && optimizer ? updateLayout(regions, memory) : null;
-  const { functions, steps } = schedule(graph, pending, { memory, slots, threads, batch, shapeOf }, update && optimizer ? emitUpdate(optimizer, update, 'update') : null);
+  const rngState = memory.offsets.get('rng') ?? -1;
+  const drawMasks = masks.length === 0 ? null : emitDropoutMasks({
+    name: 'masks', state: rngState,
+    masks: masks.map((n) => {
+      const s = slots.get(n.id);
+      if (!s) throw new Error(`dropout mask %${n.id} has no buffer`);
+      return { offset: s.offset, count: shapeSize(s.shape), rate: Number(n.attrs.rate) };
+    }),
+  });
+  const { functions, steps } = schedule(graph, pending, { memory, slots, threads, batch, shapeOf }, drawMasks, update && optimizer ? emitUpdate(optimizer, update, 'update') : null);
   const constants = graph.nodes.filter((n) => n.op === 'constant' && slots.has(n.id)).map((n) => {
     const s = slots.get(n.id) as ValueSlot;
     return { offset: s.offset, count: shapeSize(s.shape), value: Number(n.attrs.value) };
@@ -134,7 +150,7 @@ export function buildCpuProgram(fused: Fusion, batch: number, threads: number, o
   const sync = barrier === undefined ? [] : [emitBarrier('barrier', barrier)];
   const all = withMathHelpers([...functions, ...sync, ...segmentFunctions(steps, threads)]);
   const abortAddress = barrier === undefined ? -1 : barrierAbortAddress(barrier);
-  return { graph, batch, threads, functions: all, wat: moduleText({ functions: all, pages }), pages, steps, slots, constants, memory, abortAddress, update };
+  return { graph, batch, threads, functions: all, wat: moduleText({ functions: all, pages }), pages, steps, slots, constants, memory, abortAddress, update, rngState };
 }
 
 interface ScheduleContext {
@@ -147,26 +163,23 @@ interface ScheduleContext {
 
 /**
  * Kernels in order: consecutive WAT kernels form a segment (one call per thread, barriers
- * inside); opaque nodes without a WAT rule are host steps between segments. Dropout masks
- * are drawn on the host before anything runs, so they come first and split no segment. The
- * optimizer update, if any, ends the last segment.
+ * inside); opaque nodes without a WAT rule are host steps between segments. The dropout
+ * masks, drawn in graph order as the reference draws them, open the first segment; the
+ * optimizer update, if any, ends the last.
  */
-function schedule(graph: Graph, pending: readonly PendingKernel[], ctx: ScheduleContext, update: WatFunction | null): { functions: WatFunction[]; steps: CpuStep[] } {
-  const functions: WatFunction[] = [];
-  const masks: CpuStep[] = [];
+function schedule(
+  graph: Graph, pending: readonly PendingKernel[], ctx: ScheduleContext, drawMasks: WatFunction | null, update: WatFunction | null,
+): { functions: WatFunction[]; steps: CpuStep[] } {
+  const functions: WatFunction[] = drawMasks ? [drawMasks] : [];
   const steps: CpuStep[] = [];
-  let segment: string[] = [];
+  let segment: string[] = drawMasks ? [drawMasks.name] : [];
   const flush = (): void => {
     if (segment.length > 0) steps.push({ kind: 'wasm', segment: `seg${steps.length}`, kernels: segment });
     segment = [];
   };
   for (const { index, kernel: k } of pending) {
     const scratch = ctx.memory.offsets.get(`scratch${index}`) ?? 0;
-    if (k.kind === 'alias' || k.kind === 'source') {
-      const n = graph.nodes.find((x) => x.id === k.nodes[0]) as Node;
-      if (n.op === 'dropoutMask') masks.push({ kind: 'mask', node: n.id });
-      continue;
-    }
+    if (k.kind === 'alias' || k.kind === 'source') continue;
     if (k.kind === 'opaque') {
       k.nodes.forEach((id, j) => {
         const wat = emitOpaqueNode(graph, id, `k${index}_${j}`, ctx);
@@ -182,7 +195,7 @@ function schedule(graph: Graph, pending: readonly PendingKernel[], ctx: Schedule
   }
   if (update) { functions.push(update); segment.push(update.name); }
   flush();
-  return { functions, steps: [...masks, ...steps] };
+  return { functions, steps };
 }
 
 function emitOpaqueNode(graph: Graph, id: number, name: string, ctx: ScheduleContext): WatFunction[] | null {

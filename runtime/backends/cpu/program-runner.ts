@@ -1,6 +1,6 @@
-// Runs one CpuProgram: its wasm module over its own memory, JS steps for the small opaque
-// nodes, dropout masks drawn in graph order from the step's seed (the same sequence the
-// reference interpreter draws, so both backends see the same masks).
+// Runs one CpuProgram: its wasm module over its own memory, JS steps for opaque nodes without
+// a WAT rule. Dropout masks are drawn by the program's first kernel from the state this
+// sets to Rng(seed) (the sequence the reference interpreter draws, so both see the same masks).
 
 import type { CpuProgram, ValueSlot } from '../../../compiler/codegen/cpu/program';
 import { assembleWatSync, sharedMemory } from '../../../compiler/codegen/cpu/wat/module';
@@ -20,7 +20,6 @@ export class ProgramRunner {
     readonly memory: WebAssembly.Memory,
     private readonly segments: Map<string, KernelFn>,
     private readonly nodes: Map<number, Node>,
-    private readonly masks: readonly Node[],
     private readonly pool: ThreadPool | null,
   ) {}
 
@@ -45,7 +44,7 @@ export class ProgramRunner {
 
   private static assemble(program: CpuProgram, memory: WebAssembly.Memory, segments: Map<string, KernelFn>, pool: ThreadPool | null): ProgramRunner {
     const nodes = new Map(program.graph.nodes.map((n) => [n.id, n]));
-    const runner = new ProgramRunner(program, memory, segments, nodes, program.graph.nodes.filter((n) => n.op === 'dropoutMask'), pool);
+    const runner = new ProgramRunner(program, memory, segments, nodes, pool);
     for (const c of program.constants) runner.view(c.offset, c.count).fill(c.value);
     return runner;
   }
@@ -99,23 +98,13 @@ export class ProgramRunner {
 
   /** Runs the whole program once. */
   run(seed: number): void {
-    this.drawMasks(seed);
+    if (this.program.rngState >= 0) new Uint32Array(this.memory.buffer, this.program.rngState, 4).set(new Rng(seed).state());
     for (const step of this.program.steps) {
       if (step.kind === 'wasm') {
         if (this.pool) this.pool.run(step.segment);
         else (this.segments.get(step.segment) as KernelFn)(0, 1);
       }
       else if (step.kind === 'js') this.runOpaque(step.node);
-    }
-  }
-
-  private drawMasks(seed: number): void {
-    if (this.masks.length === 0) return;
-    const rng = new Rng(seed);
-    for (const m of this.masks) {
-      const rate = Number(m.attrs.rate);
-      const keep = 1 / (1 - rate);
-      rng.fillMask(this.valueView(m.id), rate, keep);
     }
   }
 

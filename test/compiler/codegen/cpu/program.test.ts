@@ -128,7 +128,7 @@ describe('codegen/cpu program: every materialised value equals the reference int
 interface Span { readonly start: number; readonly end: number }
 const WHOLE_RUN: Span = { start: -1, end: Infinity };
 
-type ScheduleEvent = { readonly kind: 'fn'; readonly name: string } | { readonly kind: 'js' | 'mask'; readonly node: number };
+type ScheduleEvent = { readonly kind: 'fn'; readonly name: string } | { readonly kind: 'js'; readonly node: number };
 
 function describeEvent(e: ScheduleEvent | undefined): string {
   return e === undefined ? 'the end' : e.kind === 'fn' ? `function ${e.name}` : `${e.kind} %${e.node}`;
@@ -137,7 +137,7 @@ function describeEvent(e: ScheduleEvent | undefined): string {
 /**
  * When each node is computed, read off the program's steps by walking the fusion's kernels
  * in order: a fused kernel is its functions k<i>, k<i>_..., one the code generator could not
- * emit is a JS step per node (an opaque node with a WAT rule is one function k<i>_<j>). Masks are drawn before the first step (ProgramRunner.run).
+ * emit is a JS step per node (an opaque node with a WAT rule is one function k<i>_<j>). Masks are drawn by the `masks` kernel that opens the first segment.
  * Returns the span of every node and of every emitted kernel by its index i.
  */
 function schedule(fusion: Fusion, program: CpuProgram): { nodes: Map<number, Span>; kernels: Map<number, Span> } {
@@ -146,13 +146,14 @@ function schedule(fusion: Fusion, program: CpuProgram): { nodes: Map<number, Spa
   const byId = new Map(fusion.graph.nodes.map((n) => [n.id, n]));
   const nodes = new Map<number, Span>();
   const kernels = new Map<number, Span>();
-  // Masks lead the steps, in graph order; they split no segment.
+  // The masks kernel opens the first segment when the graph draws any mask.
   let c = 0;
-  const masks = new Set<number>();
-  for (; events[c]?.kind === 'mask'; c++) masks.add((events[c] as { node: number }).node);
-  const maskOrder = fusion.graph.nodes.filter((n) => n.op === 'dropoutMask').map((n) => n.id);
-  assert.deepEqual([...masks], maskOrder, 'masks are drawn first, in graph order');
-  const take = (kind: 'js' | 'mask', node: number): number => {
+  const drawsMasks = fusion.graph.nodes.some((n) => n.op === 'dropoutMask');
+  const first = events[0];
+  assert.equal(first?.kind === 'fn' && first.name === 'masks', drawsMasks, `the masks kernel ${drawsMasks ? 'must' : 'must not'} run first`);
+  assert.equal(program.rngState >= 0, drawsMasks, 'an RNG state slot exactly when masks are drawn');
+  if (drawsMasks) c++;
+  const take = (kind: 'js', node: number): number => {
     const e = events[c];
     assert.ok(e !== undefined && e.kind === kind && e.node === node, `expected ${kind} %${node} at call ${c}, found ${describeEvent(e)}`);
     return c++;
@@ -162,7 +163,6 @@ function schedule(fusion: Fusion, program: CpuProgram): { nodes: Map<number, Spa
     const first = events[c];
     if (k.kind === 'alias') continue;
     if (k.kind === 'source') {
-      if ((byId.get(k.nodes[0]) as Node).op === 'dropoutMask') assert.ok(masks.has(k.nodes[0]), `mask %${k.nodes[0]} is not drawn before the first step`);
       nodes.set(k.nodes[0], WHOLE_RUN);
     } else if (k.kind === 'opaque' || (first?.kind === 'js' && first.node === k.nodes[0])) {
       // Each node of an opaque kernel is one WAT function (k<i>_<j>) or, without a rule, a JS step.
@@ -266,13 +266,13 @@ function pinnedProblems(fusion: Fusion, program: CpuProgram): string[] {
   return problems;
 }
 
-/** JS steps and masks work on values in memory: each value they read or write needs a buffer. */
+/** JS steps work on values in memory: each value they read or write needs a buffer. */
 function unbufferedStepValues(program: CpuProgram): string[] {
   const byId = new Map(program.graph.nodes.map((n) => [n.id, n]));
   return program.steps.flatMap((s) => {
     if (s.kind === 'wasm') return [];
     const node = byId.get(s.node) as Node;
-    return [node.id, ...(s.kind === 'js' ? node.inputs : [])]
+    return [node.id, ...node.inputs]
       .filter((id) => !program.slots.has(id))
       .map((id) => `${s.kind} step %${node.id} = ${node.op} needs %${id} = ${(byId.get(id) as Node).op}, which has no buffer`);
   });
