@@ -1,7 +1,8 @@
 // Dropout masks drawn inside the step: xoshiro128** from a 128-bit state the host seeds
 // (Rng(seed).state()), element by element and mask by mask in graph order, so the values are
 // bit for bit those Rng.fillMask draws for the reference interpreter. Thread 0 draws (the
-// sequence is serial); at about 1.5 ns an element (2.6 ms for the seed step's 1.75M) it costs a quarter of the JS loop it replaces.
+// sequence is serial): about 1.5 ns an element, 2.6 ms for the seed step's 1.75M, a quarter
+// of the JS loop it replaces.
 
 import type { WatFunction } from './module';
 import { Locals, get, i32, set } from './loopText';
