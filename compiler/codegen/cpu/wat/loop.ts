@@ -10,7 +10,7 @@
 import type { WatFunction } from './module';
 import { RowLoopWriter, type Chunk } from './loopBody';
 import { planReductions, shardCount, type RowLoopParams } from './loopPlan';
-import { get, i32, set, splitUnits } from './loopText';
+import { get, i32, set, splitUnits, kernelText } from './loopText';
 
 export { emitReductionCombine, needsReductionCombine } from './loopCombine';
 export { reductionScratchBytes, LoopParamError, REDUCTION_SHARDS } from './loopPlan';
@@ -86,11 +86,5 @@ export function emitRowLoop(p: RowLoopParams): WatFunction {
   } else {
     lines = [...splitUnits(p.rows, 'r', 'r1'), ...rowLoop];
   }
-  const text = [
-    `  (func $${p.name} (param $tid i32) (param $nth i32)`,
-    ...w.locals.text().map((l) => `    ${l}`),
-    ...lines.map((l) => `    ${l}`),
-    '  )',
-  ].join('\n');
-  return { name: p.name, text };
+  return kernelText(p.name, w.locals, lines);
 }

@@ -5,7 +5,7 @@
 
 import type { WatFunction } from './module';
 import { planReductions, shardCount, type ReductionPlan, type RowLoopParams } from './loopPlan';
-import { Locals, get, i32, set, splitUnits } from './loopText';
+import { Locals, get, i32, set, splitUnits, kernelText } from './loopText';
 
 export function needsReductionCombine(p: RowLoopParams): boolean {
   return planReductions(p).some((x) => x.partialShardBytes > 0);
@@ -76,11 +76,5 @@ export function emitReductionCombine(p: RowLoopParams, name = `${p.name}_combine
   locals.declare('accv', 'v128');
   locals.declare('accs', 'f32');
   const lines = plans.flatMap((plan) => combineOne(plan, shards));
-  const text = [
-    `  (func $${name} (param $tid i32) (param $nth i32)`,
-    ...locals.text().map((l) => `    ${l}`),
-    ...lines.map((l) => `    ${l}`),
-    '  )',
-  ].join('\n');
-  return { name, text };
+  return kernelText(name, locals, lines);
 }

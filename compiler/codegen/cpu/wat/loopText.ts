@@ -1,5 +1,7 @@
 // Small WAT text helpers shared by the generated loops: locals, addresses, loads and stores.
 
+import type { WatFunction } from './module';
+
 /** Declared locals of one function, in first-use order. */
 export class Locals {
   private readonly decls = new Map<string, string>();
@@ -80,4 +82,15 @@ export function splitUnits(units: number, lo: string, hi: string): string[] {
     `(if (i32.gt_u ${get(hi)} ${i32(units)}) (then ${set(hi, i32(units))}))`,
     `(if (i32.gt_u ${get(lo)} ${get(hi)}) (then ${set(lo, get(hi))}))`,
   ];
+}
+
+/** The kernel `(func $name (param $tid i32) (param $nth i32) ...)` with the given locals and body lines. */
+export function kernelText(name: string, locals: Locals, body: readonly string[]): WatFunction {
+  const text = [
+    `  (func $${name} (param $tid i32) (param $nth i32)`,
+    ...locals.text().map((l) => `    ${l}`),
+    ...body.map((l) => `    ${l}`),
+    '  )',
+  ].join('\n');
+  return { name, text };
 }

@@ -5,7 +5,7 @@
 // of the JS loop it replaces.
 
 import type { WatFunction } from './module';
-import { Locals, get, i32, set } from './loopText';
+import { Locals, get, i32, set, kernelText } from './loopText';
 import { f32Literal } from './mathLanes';
 import { checkName, checkOffset } from './conv-geometry';
 
@@ -69,11 +69,5 @@ export function emitDropoutMasks(p: DropoutMasksParams): WatFunction {
     ...p.masks.flatMap(fillOne),
     ...words.map((w, k) => `(i32.store offset=${p.state + 4 * k} ${i32(0)} ${get(w)})`),
   ];
-  const text = [
-    `  (func $${p.name} (param $tid i32) (param $nth i32)`,
-    ...locals.text().map((l) => `    ${l}`),
-    ...body.map((l) => `    ${l}`),
-    '  )',
-  ].join('\n');
-  return { name: p.name, text };
+  return kernelText(p.name, locals, body);
 }

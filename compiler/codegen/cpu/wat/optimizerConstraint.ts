@@ -3,7 +3,7 @@
 // constraint's axes lands in range: w *= desired / (epsilon + norm), epsilon = 1e-7.
 
 import type { WatFunction } from './module';
-import { Locals, get, i32, set, splitUnits } from './loopText';
+import { Locals, get, i32, set, splitUnits, kernelText } from './loopText';
 import { F32, F32X4, type Lanes } from './mathLanes';
 import { checkRegion, loadAt, regionKernel, storeAt } from './optimizerRegion';
 
@@ -94,11 +94,5 @@ export function emitNormConstraint(p: NormConstraintParams): WatFunction {
     '  (br $columns)))',
     ...(tail.length === 0 ? [] : [`(if (i32.eq (local.get $tid) (i32.sub (local.get $nth) ${i32(1)})) (then`, ...tail.map((s) => `  ${s}`), '))']),
   ];
-  const text = [
-    `  (func $${p.name} (param $tid i32) (param $nth i32)`,
-    ...locals.text().map((l) => `    ${l}`),
-    ...body.map((l) => `    ${l}`),
-    '  )',
-  ].join('\n');
-  return { name: p.name, text };
+  return kernelText(p.name, locals, body);
 }

@@ -2,7 +2,7 @@
 // region in 4-element units (f32x4), and the last thread also takes the scalar tail.
 
 import type { WatFunction } from './module';
-import { Locals, get, i32, set, splitUnits } from './loopText';
+import { Locals, get, i32, set, splitUnits, kernelText } from './loopText';
 import { F32, F32X4, type Lanes } from './mathLanes';
 
 /** Statements updating the element(s) at byte `address` of every region (1 or 4 lanes). */
@@ -39,12 +39,6 @@ export function regionKernel(name: string, count: number, locals: Locals, prolog
     '  (br $elements)))',
     ...(tail.length === 0 ? [] : [`(if (i32.eq (local.get $tid) (i32.sub (local.get $nth) ${i32(1)})) (then`, ...tail.map((s) => `  ${s}`), '))']),
   ];
-  const text = [
-    `  (func $${name} (param $tid i32) (param $nth i32)`,
-    ...locals.text().map((l) => `    ${l}`),
-    ...body.map((l) => `    ${l}`),
-    '  )',
-  ].join('\n');
-  return { name, text };
+  return kernelText(name, locals, body);
 }
 

@@ -2,9 +2,9 @@
 // Threads split the output rows (n, oh). Gradients are in poolGrad.ts.
 
 import type { WatFunction } from './module';
-import { Locals, get, i32, set, splitUnits } from './loopText';
+import { Locals, get, i32, set, splitUnits, kernelText } from './loopText';
 import { PoolWindow, type Pool2dGeometry } from './poolWindow';
-import { channelCode, inverseCountLocals, kernelText, load, outputAddress, pixelLoop, store, type ChannelChunk } from './poolLoops';
+import { channelCode, inverseCountLocals, load, outputAddress, pixelLoop, store, type ChannelChunk } from './poolLoops';
 
 export { emitAvgPool2dGrad, emitMaxPool2dGrad, type MaxPool2dGradParams, type Pool2dGradParams } from './poolGrad';
 export { poolDims, type Pool2dGeometry, type PoolDims } from './poolWindow';

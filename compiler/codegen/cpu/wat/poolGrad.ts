@@ -5,9 +5,9 @@
 // Max pooling: the first maximum in row-major window order takes the gradient.
 
 import type { WatFunction } from './module';
-import { Locals, get, i32, set, splitUnits } from './loopText';
+import { Locals, get, i32, set, splitUnits, kernelText } from './loopText';
 import { PoolWindow, type Pool2dGeometry } from './poolWindow';
-import { channelCode, inverseCountLocals, kernelText, load, outputAddress, pixelLoop, store, type ChannelChunk } from './poolLoops';
+import { channelCode, inverseCountLocals, load, outputAddress, pixelLoop, store, type ChannelChunk } from './poolLoops';
 
 export interface Pool2dGradParams extends Pool2dGeometry {
   /** Byte offsets of dy [N,OH,OW,C] and dx [N,H,W,C]. */

@@ -1,7 +1,6 @@
 // Shared scaffolding of the pooling kernels: the loops over output pixels and channel chunks,
 // loads and stores relative to a tensor's offset, and the kernel text.
 
-import type { WatFunction } from './module';
 import { Locals, get, i32, set } from './loopText';
 import type { CellAddress, PoolWindow } from './poolWindow';
 
@@ -64,16 +63,6 @@ export function pixelLoop(w: PoolWindow, rowUnit: string, perPixel: string[]): s
   ];
 }
 
-/** `(func $name ...)` text with the given locals and body lines. */
-export function kernelText(name: string, locals: Locals, body: readonly string[]): WatFunction {
-  const text = [
-    `  (func $${name} (param $tid i32) (param $nth i32)`,
-    ...locals.text().map((l) => `    ${l}`),
-    ...body.map((l) => `    ${l}`),
-    '  )',
-  ].join('\n');
-  return { name, text };
-}
 
 /** 1 / count of the pixel's valid cells, as `$inv` and `$invv` (splatted). */
 export function inverseCountLocals(w: PoolWindow): string[] {

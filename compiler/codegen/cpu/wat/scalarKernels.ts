@@ -3,24 +3,16 @@
 // sum runs in f64, as the float64 reference does, so the loss does not drift with the batch.
 
 import type { WatFunction } from './module';
-import { Locals, get, i32, set } from './loopText';
+import { Locals, get, i32, kernelText, set } from './loopText';
 import { f32Literal } from './mathLanes';
 import { checkName, checkOffset } from './conv-geometry';
+
+/** Thread 0 does the work; the others return at once. */
+const ONLY_THREAD_0 = '(if (local.get $tid) (then return))';
 
 function check(name: string, offsets: Readonly<Record<string, number>>): void {
   checkName(name, `kernel '${name}'`);
   for (const [what, v] of Object.entries(offsets)) checkOffset(v, what, `kernel '${name}'`);
-}
-
-function func(name: string, locals: Locals, body: readonly string[]): WatFunction {
-  const text = [
-    `  (func $${name} (param $tid i32) (param $nth i32)`,
-    ...locals.text().map((l) => `    ${l}`),
-    '    (if (local.get $tid) (then return))',
-    ...body.map((l) => `    ${l}`),
-    '  )',
-  ].join('\n');
-  return { name, text };
 }
 
 /** output[0] = mean of the `count` floats at `input`. */
@@ -30,7 +22,8 @@ export function emitMeanAll(p: { readonly name: string; readonly count: number; 
   const locals = new Locals();
   locals.declare('a', 'i32');
   locals.declare('sum', 'f64');
-  return func(p.name, locals, [
+  return kernelText(p.name, locals, [
+    ONLY_THREAD_0,
     set('a', i32(0)),
     '(loop $sum',
     `  ${set('sum', `(f64.add ${get('sum')} (f64.promote_f32 (f32.load offset=${p.input} ${get('a')})))`)}`,
@@ -43,5 +36,5 @@ export function emitMeanAll(p: { readonly name: string; readonly count: number; 
 /** output[0] = value (f32). */
 export function emitStoreConstant(p: { readonly name: string; readonly output: number; readonly value: number }): WatFunction {
   check(p.name, { output: p.output });
-  return func(p.name, new Locals(), [`(f32.store offset=${p.output} ${i32(0)} (f32.const ${f32Literal(p.value)}))`]);
+  return kernelText(p.name, new Locals(), [ONLY_THREAD_0, `(f32.store offset=${p.output} ${i32(0)} (f32.const ${f32Literal(p.value)}))`]);
 }

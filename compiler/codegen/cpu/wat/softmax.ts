@@ -6,7 +6,7 @@
 
 import type { WatFunction } from './module';
 import { callMath } from './math';
-import { Locals, get, i32, set } from './loopText';
+import { Locals, get, i32, set, kernelText } from './loopText';
 import { f32Literal } from './mathLanes';
 import { checkName, checkOffset } from './conv-geometry';
 
@@ -137,13 +137,7 @@ export function emitSoftmaxCrossEntropy(p: SoftmaxCrossEntropyParams): WatFuncti
     ...(p.meanLoss === undefined ? [] : [`(f32.store offset=${p.meanLoss} ${i32(0)} (f32.demote_f64 (f64.div ${get(total)} (f64.const ${p.batch}))))`]),
     ...(p.correct === undefined ? [] : [`(i32.store offset=${p.correct} ${i32(0)} ${get('hits')})`]),
   ];
-  const text = [
-    `  (func $${p.name} (param $tid i32) (param $nth i32)`,
-    ...locals.text().map((l) => `    ${l}`),
-    ...body.map((l) => `    ${l}`),
-    '  )',
-  ].join('\n');
-  return { name: p.name, text };
+  return kernelText(p.name, locals, body);
 }
 
 export interface RowSoftmaxParams {
@@ -192,11 +186,5 @@ export function emitRowSoftmax(p: RowSoftmaxParams): WatFunction {
     `  ${set('r', get('end'))}`,
     `  (br_if $rows (i32.lt_u ${get('r')} ${i32(p.rows * p.cols * 4)})))`,
   ];
-  const text = [
-    `  (func $${p.name} (param $tid i32) (param $nth i32)`,
-    ...locals.text().map((l) => `    ${l}`),
-    ...body.map((l) => `    ${l}`),
-    '  )',
-  ].join('\n');
-  return { name: p.name, text };
+  return kernelText(p.name, locals, body);
 }
