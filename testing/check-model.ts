@@ -8,7 +8,7 @@
 import { compileFile, type CompiledModel } from '../compiler/pipeline';
 import { eliminateDeadCode } from '../compiler/ir/graph';
 import { interpret } from '../compiler/ir/interpret';
-import { Rng } from '../compiler/ir/rng';
+import { Rng } from '../format/rng';
 import { tensor, type Tensor } from '../compiler/ir/tensor';
 import type { Graph, Node } from '../compiler/ir/types';
 import { bindShape } from '../compiler/ir/types';

@@ -10,7 +10,7 @@ import { grad } from '../compiler/autodiff/grad';
 import { GraphBuilder } from '../compiler/ir/builder';
 import { eliminateDeadCode } from '../compiler/ir/graph';
 import { interpret } from '../compiler/ir/interpret';
-import { Rng } from '../compiler/ir/rng';
+import { Rng } from '../format/rng';
 import type { Tensor } from '../compiler/ir/tensor';
 import { tensor } from '../compiler/ir/tensor';
 import type { Attrs, DType, Graph, Node, TensorType } from '../compiler/ir/types';

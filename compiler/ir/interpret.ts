@@ -2,7 +2,7 @@
 // `evaluate`. Slow and obvious on purpose; every backend and pass is checked against it.
 
 import { getOp } from '../ops/index';
-import { Rng } from './rng';
+import { Rng } from '../../format/rng';
 import type { Tensor } from './tensor';
 import type { Graph, Shape } from './types';
 

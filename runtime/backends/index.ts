@@ -2,7 +2,7 @@
 
 import type { CompiledModel } from '../../compiler/pipeline';
 import type { Engine } from '../engine';
-import { createReferenceEngine } from './reference/engine';
+import { createReferenceEngine } from '../../testing/reference-engine';
 import { createCpuEngine } from './cpu/engine';
 import { createGpuEngine } from './gpujs/engine';
 

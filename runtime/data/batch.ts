@@ -1,7 +1,7 @@
 // Copies examples into preallocated batch buffers, so a training step allocates nothing.
 // The epoch order is a permutation from the run's seeded Rng (Keras shuffles every epoch).
 
-import type { Rng } from '../rng';
+import type { Rng } from '../../format/rng';
 import { type Dataset, inputSize } from './dataset';
 
 /** 'onehot': `classes` floats per example; 'sparse': the class index as one float. */

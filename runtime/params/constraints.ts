@@ -1,6 +1,6 @@
 // Keras weight constraints, applied to a parameter after each update.
 
-import type { ConstraintSpec } from '../../compiler/dsl/spec';
+import type { ConstraintSpec } from '../../format/spec';
 
 const KERAS_EPSILON = 1e-7;
 

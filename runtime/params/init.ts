@@ -3,9 +3,9 @@
 // change the initial values of the layers before it.
 
 import type { Node } from '../../compiler/ir/types';
-import type { InitializerSpec } from '../../compiler/dsl/spec';
+import type { InitializerSpec } from '../../format/spec';
 import type { NamedTensor } from '../engine';
-import { Rng } from '../rng';
+import { Rng } from '../../format/rng';
 
 function fans(shape: readonly number[]): { fanIn: number; fanOut: number } {
   if (shape.length === 0) return { fanIn: 1, fanOut: 1 };

@@ -3,7 +3,7 @@
 // tensors file's SHA-256 so a pair that does not belong together is caught.
 
 import type { EpochRecord, History } from '../engine';
-import type { RngState } from '../rng';
+import type { RngState } from '../../format/rng';
 import type { LabelMode } from '../data/batch';
 
 export const CHECKPOINT_FORMAT = 'nnc-checkpoint';

@@ -10,7 +10,7 @@
 
 import { performance } from 'perf_hooks';
 import type { Engine, EpochRecord, History } from '../engine';
-import { Rng, type RngState } from '../rng';
+import { Rng, type RngState } from '../../format/rng';
 import type { Dataset } from '../data/dataset';
 import { Batcher, type LabelMode } from '../data/batch';
 import { SizedView } from './batch-views';

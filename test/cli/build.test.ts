@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { emitters } from '../../compiler/cli/emit';
+import { emitters } from '../../cli/emit';
 import { printGraph } from '../../compiler/ir/printer';
 import { compiledModel, modelFile } from '../compiler/lower/seed-models';
 import { nnc } from './train-cli';

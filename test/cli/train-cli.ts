@@ -1,7 +1,7 @@
 // Runs nnc commands in-process through main() (the real dispatch), capturing what they
 // print, for the train / eval / compare CLI tests.
 
-import { main } from '../../compiler/cli/main';
+import { main } from '../../cli/main';
 
 export interface CliResult {
   readonly code: number;

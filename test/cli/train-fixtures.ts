@@ -5,7 +5,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { Rng } from '../../runtime/rng';
+import { Rng } from '../../format/rng';
 
 function idxBytes(dims: readonly number[], data: Uint8Array): Buffer {
   const header = Buffer.alloc(4 + 4 * dims.length);

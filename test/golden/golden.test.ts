@@ -7,7 +7,7 @@
 import { strict as assert } from 'node:assert';
 import { existsSync, readdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { findEmitter } from '../../compiler/cli/emit';
+import { findEmitter } from '../../cli/emit';
 import { compiledModel, modelNames } from '../compiler/lower/seed-models';
 import { diffHint } from './diff';
 

@@ -16,7 +16,7 @@ import { compileFile, compileSpec, type CompiledModel } from '../../compiler/pip
 import { LowerError } from '../../compiler/lower/lower';
 import { printModelSource } from '../../testing/arbitraries/spec';
 import { modelIO } from '../../runtime/backends/io-shapes';
-import { Rng } from '../../runtime/rng';
+import { Rng } from '../../format/rng';
 
 const small = fc.integer({ min: 1, max: 3 });
 const pairOf = (a: fc.Arbitrary<number>): fc.Arbitrary<[number, number]> => fc.tuple(a, a);

@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { GraphBuilder } from '../../compiler/ir/builder';
-import { Rng } from '../../compiler/ir/rng';
+import { Rng } from '../../format/rng';
 import type { Tensor } from '../../compiler/ir/tensor';
 import { tensor } from '../../compiler/ir/tensor';
 import type { Graph } from '../../compiler/ir/types';

@@ -2,7 +2,7 @@
 // check that the front end reads what the DSL would build. Nested specs with a `kind`
 // become calls of the function of that name; layers become calls of their `type`.
 
-import type { LayerSpec, ModelSpec } from '../../compiler/dsl/spec';
+import type { LayerSpec, ModelSpec } from '../../format/spec';
 
 export interface PrintOptions {
   /** Bind each layer to a const and spread them into `layers` (exercises names and spreads). */

@@ -6,7 +6,7 @@
 import fc from 'fast-check';
 import type {
   ConstraintSpec, DataSpec, FitSpec, InitializerSpec, LayerSpec, ModelSpec, OptimizerSpec, RegularizerSpec,
-} from '../../compiler/dsl/spec';
+} from '../../format/spec';
 
 export { printModelSource, type PrintOptions } from './spec-print';
 

@@ -7,7 +7,7 @@ import { assembleWatSync, sharedMemory } from '../../../compiler/codegen/cpu/wat
 import { getOp } from '../../../compiler/ops/index';
 import { tensor } from '../../../compiler/ir/tensor';
 import type { Node } from '../../../compiler/ir/types';
-import { Rng } from '../../rng';
+import { Rng } from '../../../format/rng';
 import { ThreadPool } from './threads';
 
 type KernelFn = (tid: number, nth: number) => void;

@@ -5,7 +5,7 @@
 
 import fc from 'fast-check';
 import { GraphBuilder } from '../../../compiler/ir/builder';
-import { Rng } from '../../../compiler/ir/rng';
+import { Rng } from '../../../format/rng';
 import type { Tensor } from '../../../compiler/ir/tensor';
 import { tensor } from '../../../compiler/ir/tensor';
 import type { Attrs, Dim, Graph, Shape } from '../../../compiler/ir/types';

@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import fc from 'fast-check';
-import { Rng } from '../../../compiler/ir/rng';
+import { Rng } from '../../../format/rng';
 
 describe('compiler/ir/rng', () => {
   it('fillMask draws exactly the sequence next() draws, and leaves the same state', () => {

@@ -2,7 +2,7 @@ import { strict as assert } from 'assert';
 import fc from 'fast-check';
 import { Batcher, fillBatch } from '../../../runtime/data/batch';
 import type { Dataset } from '../../../runtime/data/dataset';
-import { Rng } from '../../../runtime/rng';
+import { Rng } from '../../../format/rng';
 
 function dataset(count: number, classes: number): Dataset {
   const x = new Float32Array(count * 3).map((_, i) => i / 10);

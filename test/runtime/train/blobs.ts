@@ -2,7 +2,7 @@
 // class centres, separable enough that a softmax regression can reach a low loss.
 
 import type { Dataset } from '../../../runtime/data/dataset';
-import { Rng } from '../../../runtime/rng';
+import { Rng } from '../../../format/rng';
 
 export function blobs(count: number, features: number, classes: number, seed: number): Dataset {
   const rng = new Rng(seed);

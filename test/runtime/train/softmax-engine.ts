@@ -4,7 +4,7 @@
 // as a compiled engine would, so bit-identical resume can be checked on it.
 
 import type { BatchResult, Engine, NamedTensor, TrainingState } from '../../../runtime/engine';
-import { Rng } from '../../../runtime/rng';
+import { Rng } from '../../../format/rng';
 
 export interface SoftmaxEngineOptions {
   readonly inputSize: number;

@@ -7,7 +7,7 @@
 import { strict as assert } from 'node:assert';
 import fc from 'fast-check';
 import { createCpuEngine } from '../../../../runtime/backends/cpu/engine';
-import { createReferenceEngine } from '../../../../runtime/backends/reference/engine';
+import { createReferenceEngine } from '../../../../testing/reference-engine';
 import type { Engine, NamedTensor, TrainingState } from '../../../../runtime/engine';
 import type { CompiledModel } from '../../../../compiler/pipeline';
 import { conv2d, constant, dense, dropout, flatten, maxPool2d, prelu } from '../../../../compiler/dsl/index';

@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import fc from 'fast-check';
 import { emitDropoutMasks } from '../../../../../compiler/codegen/cpu/wat/masks';
-import { Rng } from '../../../../../compiler/ir/rng';
+import { Rng } from '../../../../../format/rng';
 import { loadKernels } from './loopHarness';
 
 describe('codegen/cpu/wat/masks', () => {

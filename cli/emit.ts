@@ -1,14 +1,14 @@
 // What `nnc build --emit <stage>` prints and `--out DIR` writes: one function per stage,
 // each from the compiled model's plain data, so a user can see what every stage did.
 
-import type { CompiledModel } from '../pipeline';
-import { printGraph } from '../ir/printer';
-import { simplify } from '../passes/simplify';
-import { fuse } from '../passes/fuse';
-import { printFusion } from '../passes/print-fusion';
-import { buildCpuProgram } from '../codegen/cpu/program';
-import { printPlan } from '../codegen/cpu/print-plan';
-import { printFusedGpuKernels } from '../codegen/gpujs/print';
+import type { CompiledModel } from '../compiler/pipeline';
+import { printGraph } from '../compiler/ir/printer';
+import { simplify } from '../compiler/passes/simplify';
+import { fuse } from '../compiler/passes/fuse';
+import { printFusion } from '../compiler/passes/print-fusion';
+import { buildCpuProgram } from '../compiler/codegen/cpu/program';
+import { printPlan } from '../compiler/codegen/cpu/print-plan';
+import { printFusedGpuKernels } from '../compiler/codegen/gpujs/print';
 
 export interface Emitter {
   readonly stage: string;

@@ -1,7 +1,7 @@
 // A Keras-style model summary: each layer, its output shape, its parameter count.
 
-import type { CompiledModel } from '../pipeline';
-import type { Shape } from '../ir/types';
+import type { CompiledModel } from '../compiler/pipeline';
+import type { Shape } from '../compiler/ir/types';
 
 function shapeText(s: Shape): string {
   return `(${s.map((d) => (d === 'N' ? 'None' : String(d))).join(', ')})`;

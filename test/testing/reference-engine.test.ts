@@ -4,14 +4,14 @@
 // prediction are the inference graph; its state round-trips; constraints hold after a step.
 
 import { strict as assert } from 'node:assert';
-import { createReferenceEngine } from '../../../../runtime/backends/reference/engine';
-import type { Engine } from '../../../../runtime/engine';
-import { interpret } from '../../../../compiler/ir/interpret';
-import { tensor, type Tensor } from '../../../../compiler/ir/tensor';
-import type { CompiledModel } from '../../../../compiler/pipeline';
-import type { LayerSpec, ModelSpec, OptimizerSpec } from '../../../../compiler/dsl/spec';
-import { adam, constant, conv2d, dense, dropout, flatten, maxPool2d, nonNeg, prelu, sgd } from '../../../../compiler/dsl/index';
-import { compileSmallModel, randomBatch, seededSpec, type Batch } from '../../../support/models';
+import { createReferenceEngine } from '../../testing/reference-engine';
+import type { Engine } from '../../runtime/engine';
+import { interpret } from '../../compiler/ir/interpret';
+import { tensor, type Tensor } from '../../compiler/ir/tensor';
+import type { CompiledModel } from '../../compiler/pipeline';
+import type { LayerSpec, ModelSpec, OptimizerSpec } from '../../compiler/dsl/spec';
+import { adam, constant, conv2d, dense, dropout, flatten, maxPool2d, nonNeg, prelu, sgd } from '../../compiler/dsl/index';
+import { compileSmallModel, randomBatch, seededSpec, type Batch } from '../support/models';
 
 function compiled(optimizer: OptimizerSpec, layers?: readonly LayerSpec[]): CompiledModel {
   const spec: ModelSpec = {

@@ -1,15 +1,15 @@
 // The reference Engine: runs the compiler's graphs on the float64 interpreter. Slow; it is
 // the oracle the compiled backends are compared with, and it trains small models in tests.
 
-import type { CompiledModel } from '../../../compiler/pipeline';
-import { interpret } from '../../../compiler/ir/interpret';
-import { tensor, type Tensor } from '../../../compiler/ir/tensor';
-import type { ConstraintSpec } from '../../../compiler/dsl/spec';
-import type { BatchResult, Engine, NamedTensor, TrainingState } from '../../engine';
-import { initializeParams } from '../../params/init';
-import { applyConstraint } from '../../params/constraints';
-import { applyUpdate, slotNames } from './optimizer';
-import { countCorrect, modelIO } from '../io-shapes';
+import type { CompiledModel } from '../compiler/pipeline';
+import { interpret } from '../compiler/ir/interpret';
+import { tensor, type Tensor } from '../compiler/ir/tensor';
+import type { ConstraintSpec } from '../format/spec';
+import type { BatchResult, Engine, NamedTensor, TrainingState } from '../runtime/engine';
+import { initializeParams } from '../runtime/params/init';
+import { applyConstraint } from '../runtime/params/constraints';
+import { applyUpdate, slotNames } from '../runtime/params/optimizer';
+import { countCorrect, modelIO } from '../runtime/backends/io-shapes';
 
 export function createReferenceEngine(model: CompiledModel, seed: number): Engine {
   const io = modelIO(model);

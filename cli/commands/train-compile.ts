@@ -1,6 +1,6 @@
 // Compiles the model files a command was given; diagnostics print as `nnc build` prints them.
 
-import { compileFile, type CompiledModel } from '../../pipeline';
+import { compileFile, type CompiledModel } from '../../compiler/pipeline';
 
 /** Every file's model, or null after printing every file's diagnostics to stderr. */
 export function compileModels(files: readonly string[]): CompiledModel[] | null {

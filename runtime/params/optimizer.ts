@@ -1,6 +1,6 @@
 // Keras optimizer semantics on plain arrays: the reference the compiled update kernels match.
 
-import type { OptimizerSpec } from '../../../compiler/dsl/spec';
+import type { OptimizerSpec } from '../../format/spec';
 
 export interface OptimizerSlots {
   /** Slot arrays per parameter, by slot name (adam: m, v; sgd: momentum). */

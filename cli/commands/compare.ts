@@ -3,12 +3,12 @@
 // model's curves overlaid and prints a table of test loss, accuracy and seconds per epoch.
 
 import * as path from 'path';
-import type { CompiledModel } from '../../pipeline';
+import type { CompiledModel } from '../../compiler/pipeline';
 import type { Command } from '../command';
 import { UsageError } from '../command';
 import { parseCommandArgs } from '../args';
-import type { ReportRun } from '../../../runtime/report/html';
-import { TrainingInterrupted } from '../../../runtime/train/errors';
+import type { ReportRun } from '../../runtime/report/html';
+import { TrainingInterrupted } from '../../runtime/train/errors';
 import { RUN_OPTIONS_HELP, RUN_OPTIONS, nonEmpty, readBackend, readOverrides, readThreads } from './train-args';
 import { asUsageErrors } from './train-errors';
 import { compileModels } from './train-compile';
@@ -18,7 +18,7 @@ import { createProgressView } from './train-progress';
 import { executeRun } from './train-run';
 import { safeName, timestampedDir, writeReportOrWarn } from './train-output';
 import { INTERRUPTED_EXIT_CODE, withInterrupt } from './train-signal';
-import type { BackendName } from '../../../runtime/backends/index';
+import type { BackendName } from '../../runtime/backends/index';
 
 const usage = `Usage: nnc compare <a.ts> <b.ts> [more.ts ...] [options]
 

@@ -3,8 +3,8 @@
 // working directory); the last validationSplit of the training set validates, as in Keras.
 
 import * as path from 'path';
-import type { CompiledModel } from '../../pipeline';
-import { type Dataset, checkInputShape, loadIdxDir, loadMnist, splitValidation } from '../../../runtime/data/dataset';
+import type { CompiledModel } from '../../compiler/pipeline';
+import { type Dataset, checkInputShape, loadIdxDir, loadMnist, splitValidation } from '../../runtime/data/dataset';
 
 /** `mnist`, or an absolute IDX folder: the key checkpoints record to resume on the same data. */
 export type DataSourceKey = string;

@@ -3,8 +3,8 @@
 // log file) only the summary lines, Keras-style.
 
 import { SingleBar } from 'cli-progress';
-import type { EpochRecord } from '../../../runtime/engine';
-import type { BatchProgress } from '../../../runtime/train/fit';
+import type { EpochRecord } from '../../runtime/engine';
+import type { BatchProgress } from '../../runtime/train/fit';
 
 export interface ProgressView {
   onBatch(p: BatchProgress): void;

@@ -4,8 +4,8 @@
 
 import type { Command } from '../command';
 import { intOption, onePositional, parseCommandArgs } from '../args';
-import { compileFile } from '../../pipeline';
-import { checkCompiledGradients, type ModelGradReport, type ParamGradResult } from '../../../testing/check-model';
+import { compileFile } from '../../compiler/pipeline';
+import { checkCompiledGradients, type ModelGradReport, type ParamGradResult } from '../../testing/check-model';
 
 const usage = (): string => `Usage: nnc check <model.ts> [options]
 

@@ -3,13 +3,13 @@
 // the final weights. Shared by `nnc train` and `nnc compare`.
 
 import * as path from 'path';
-import type { Engine, History } from '../../../runtime/engine';
-import { createEngine } from '../../../runtime/backends/index';
-import { checkTensorsMatch } from '../../../runtime/io/safetensors';
-import { CHECKPOINTS_DIR, type Checkpoint, CheckpointWriter } from '../../../runtime/train/checkpoint';
-import { type Evaluation, evaluate } from '../../../runtime/train/evaluate';
-import { fit } from '../../../runtime/train/fit';
-import { meanSecondsPerEpoch } from '../../../runtime/train/history-json';
+import type { Engine, History } from '../../runtime/engine';
+import { createEngine } from '../../runtime/backends/index';
+import { checkTensorsMatch } from '../../runtime/io/safetensors';
+import { CHECKPOINTS_DIR, type Checkpoint, CheckpointWriter } from '../../runtime/train/checkpoint';
+import { type Evaluation, evaluate } from '../../runtime/train/evaluate';
+import { fit } from '../../runtime/train/fit';
+import { meanSecondsPerEpoch } from '../../runtime/train/history-json';
 import type { ProgressView } from './train-progress';
 import type { RunPlan } from './train-plan';
 import { writeHistory, writeWeights } from './train-output';

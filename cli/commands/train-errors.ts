@@ -3,10 +3,10 @@
 // file or value at fault, so the commands show them as usage errors, never as a stack trace.
 
 import { UsageError } from '../command';
-import { DataError } from '../../../runtime/data/errors';
-import { WeightsFileError } from '../../../runtime/io/errors';
-import { CheckpointError } from '../../../runtime/train/checkpoint-record';
-import { TrainingError } from '../../../runtime/train/errors';
+import { DataError } from '../../runtime/data/errors';
+import { WeightsFileError } from '../../runtime/io/errors';
+import { CheckpointError } from '../../runtime/train/checkpoint-record';
+import { TrainingError } from '../../runtime/train/errors';
 
 export function isUserError(e: unknown): e is Error {
   return e instanceof UsageError || e instanceof DataError || e instanceof WeightsFileError

@@ -5,10 +5,10 @@ import { mkdirSync } from 'node:fs';
 import type { Command } from '../command';
 import { UsageError } from '../command';
 import { intOption, onePositional, parseCommandArgs, stringOption } from '../args';
-import { compileFile } from '../../pipeline';
+import { compileFile } from '../../compiler/pipeline';
 import { formatSummary } from '../summary';
 import { emitters, findEmitter } from '../emit';
-import { writeFileAtomic } from '../../../runtime/io/atomic';
+import { writeFileAtomic } from '../../runtime/io/atomic';
 
 const usage = (): string => `Usage: nnc build <model.ts> [options]
 

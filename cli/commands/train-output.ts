@@ -3,12 +3,12 @@
 
 import * as fs from 'fs';
 import * as path from 'path';
-import type { History, NamedTensor } from '../../../runtime/engine';
-import { writeFileAtomic } from '../../../runtime/io/atomic';
-import { writeSafetensors } from '../../../runtime/io/safetensors';
-import { type ReportRun, writeReport } from '../../../runtime/report/html';
-import type { Evaluation } from '../../../runtime/train/evaluate';
-import { kerasHistory } from '../../../runtime/train/history-json';
+import type { History, NamedTensor } from '../../runtime/engine';
+import { writeFileAtomic } from '../../runtime/io/atomic';
+import { writeSafetensors } from '../../runtime/io/safetensors';
+import { type ReportRun, writeReport } from '../../runtime/report/html';
+import type { Evaluation } from '../../runtime/train/evaluate';
+import { kerasHistory } from '../../runtime/train/history-json';
 
 export const WEIGHTS_FILE = 'weights.safetensors';
 export const HISTORY_FILE = 'history.json';

@@ -3,7 +3,7 @@
 import type { OptionSpec, ParsedArgs } from '../args';
 import { intOption, stringOption } from '../args';
 import { UsageError } from '../command';
-import type { BackendName } from '../../../runtime/backends/index';
+import type { BackendName } from '../../runtime/backends/index';
 
 const BACKENDS: readonly BackendName[] = ['cpu', 'gpu', 'reference'];
 

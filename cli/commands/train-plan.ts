@@ -4,13 +4,13 @@
 // make it a different run.
 
 import * as path from 'path';
-import type { CompiledModel } from '../../pipeline';
+import type { CompiledModel } from '../../compiler/pipeline';
 import { UsageError } from '../command';
-import type { BackendName } from '../../../runtime/backends/index';
-import { CHECKPOINTS_DIR, type Checkpoint, checkpointDir, resume } from '../../../runtime/train/checkpoint';
-import type { RunConfig } from '../../../runtime/train/checkpoint-record';
-import { labelModeForLoss } from '../../../runtime/train/compatibility';
-import { sha256File } from '../../../runtime/train/file-hash';
+import type { BackendName } from '../../runtime/backends/index';
+import { CHECKPOINTS_DIR, type Checkpoint, checkpointDir, resume } from '../../runtime/train/checkpoint';
+import type { RunConfig } from '../../runtime/train/checkpoint-record';
+import { labelModeForLoss } from '../../runtime/train/compatibility';
+import { sha256File } from '../../runtime/train/file-hash';
 import type { Overrides } from './train-args';
 import { type DataCache, type DataSourceKey, type RunData, dataSourceFor, describeSource, prepareData } from './train-data';
 
