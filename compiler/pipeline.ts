@@ -7,6 +7,8 @@ import { lowerModel, LowerError, type LayerInfo } from './lower/lower';
 import { grad } from './autodiff/grad';
 import { eliminateDeadCode } from './ir/graph';
 import type { Graph, Node } from './ir/types';
+import type { ModelIO, ParamInfo } from '../format/manifest';
+import { modelIO, paramInfo } from './package/model-info';
 
 export interface CompiledModel {
   readonly file: string;
@@ -19,6 +21,9 @@ export interface CompiledModel {
   readonly training: Graph;
   /** The params in graph order. */
   readonly params: readonly Node[];
+  /** The same params as the runtime sees them (name, shape, initializer, regularizer, constraint). */
+  readonly paramInfo: readonly ParamInfo[];
+  readonly io: ModelIO;
 }
 
 export type CompileResult =
@@ -52,6 +57,7 @@ export function compileSpec(spec: ModelSpec, file = '<spec>'): CompiledModel {
   const train = lowerModel(spec, 'train');
   // Gradient rules may build values no output needs (a rule's spare intermediate): drop them.
   const training = eliminateDeadCode(grad(train.graph, train.graph.outputs.loss));
+  const params = training.nodes.filter((n) => n.op === 'param');
   return {
     file,
     spec,
@@ -59,6 +65,8 @@ export function compileSpec(spec: ModelSpec, file = '<spec>'): CompiledModel {
     paramCount: inference.paramCount,
     forward: inference.graph,
     training,
-    params: training.nodes.filter((n) => n.op === 'param'),
+    params,
+    paramInfo: params.map(paramInfo),
+    io: modelIO(spec, inference.graph),
   };
 }

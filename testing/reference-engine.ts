@@ -4,16 +4,15 @@
 import type { CompiledModel } from '../compiler/pipeline';
 import { interpret } from '../compiler/ir/interpret';
 import { tensor, type Tensor } from '../compiler/ir/tensor';
-import type { ConstraintSpec } from '../format/spec';
 import type { BatchResult, Engine, NamedTensor, TrainingState } from '../runtime/engine';
 import { initializeParams } from '../runtime/params/init';
 import { applyConstraint } from '../runtime/params/constraints';
 import { applyUpdate, slotNames } from '../runtime/params/optimizer';
-import { countCorrect, modelIO } from '../runtime/backends/io-shapes';
+import { countCorrect } from '../runtime/backends/io-shapes';
 
 export function createReferenceEngine(model: CompiledModel, seed: number): Engine {
-  const io = modelIO(model);
-  let params = initializeParams(model.params, seed);
+  const io = model.io;
+  let params = initializeParams(model.paramInfo, seed);
   const names = slotNames(model.spec.optimizer);
   let slots = new Map(names.map((s) => [s, params.map((p) => new Float32Array(p.data.length))]));
   let step = 0;
@@ -40,9 +39,8 @@ export function createReferenceEngine(model: CompiledModel, seed: number): Engin
       step += 1;
       const grads = params.map((p) => outputs[`grad:${p.name}`].data);
       applyUpdate(model.spec.optimizer, params.map((p) => p.data), grads, slots, step);
-      model.params.forEach((node, k) => {
-        const c = node.attrs.constraint as unknown as ConstraintSpec | undefined;
-        if (c) applyConstraint(c, params[k].data, params[k].shape);
+      model.paramInfo.forEach((p, k) => {
+        if (p.constraint) applyConstraint(p.constraint, params[k].data, params[k].shape);
       });
       return result(outputs, labels, batch);
     },

@@ -2,8 +2,8 @@
 // Each parameter draws from its own RNG stream (seed, index), so adding a layer does not
 // change the initial values of the layers before it.
 
-import type { Node } from '../../compiler/ir/types';
 import type { InitializerSpec } from '../../format/spec';
+import type { ParamInfo } from '../../format/manifest';
 import type { NamedTensor } from '../engine';
 import { Rng } from '../../format/rng';
 
@@ -37,20 +37,17 @@ const SAMPLERS: { readonly [K in InitializerSpec['kind']]: (spec: Extract<Initia
   heUniform: () => (rng, i) => (rng.next() * 2 - 1) * Math.sqrt(6 / i),
 };
 
-export function initializeParam(node: Node, seed: number, index: number): NamedTensor {
-  const shape = node.type.shape.map((d) => {
-    if (d === 'N') throw new Error(`param ${String(node.attrs.name)} has a batch axis`);
-    return d;
-  });
-  const spec = node.attrs.init as unknown as InitializerSpec;
+export function initializeParam(param: ParamInfo, seed: number, index: number): NamedTensor {
+  const shape = [...param.shape];
+  const spec = param.initializer;
   const sampler = (SAMPLERS[spec.kind] as (s: InitializerSpec) => Sampler)(spec);
   const { fanIn, fanOut } = fans(shape);
   const rng = new Rng((seed * 1000003 + index * 7919 + 1) >>> 0);
   const data = new Float32Array(shape.reduce((a, b) => a * b, 1));
   for (let i = 0; i < data.length; i++) data[i] = sampler(rng, fanIn, fanOut);
-  return { name: String(node.attrs.name), shape, data };
+  return { name: param.name, shape, data };
 }
 
-export function initializeParams(params: readonly Node[], seed: number): NamedTensor[] {
+export function initializeParams(params: readonly ParamInfo[], seed: number): NamedTensor[] {
   return params.map((p, i) => initializeParam(p, seed, i));
 }

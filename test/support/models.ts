@@ -15,7 +15,6 @@ import {
 import { compileFile, compileSpec, type CompiledModel } from '../../compiler/pipeline';
 import { LowerError } from '../../compiler/lower/lower';
 import { printModelSource } from '../../testing/arbitraries/spec';
-import { modelIO } from '../../runtime/backends/io-shapes';
 import { Rng } from '../../format/rng';
 
 const small = fc.integer({ min: 1, max: 3 });
@@ -146,7 +145,7 @@ export interface Batch {
 
 /** Inputs uniform in [0, 1) and one label per example (one-hot, or a class index for sparse labels). */
 export function randomBatch(model: CompiledModel, batch: number, seed: number): Batch {
-  const io = modelIO(model);
+  const io = model.io;
   const rng = new Rng((seed * 2654435761 + 99) >>> 0);
   const x = new Float32Array(batch * io.inputSize);
   for (let i = 0; i < x.length; i++) x[i] = rng.next();
