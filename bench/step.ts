@@ -8,8 +8,8 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import * as path from 'node:path';
-import { compileFile } from '../compiler/pipeline';
-import { createEngine, type BackendName } from '../runtime/backends/index';
+import { compile } from '../compiler/pipeline';
+import { createEngine, type CompiledBackendName } from '../runtime/backends/index';
 
 const BATCH = 250;
 /** Floating-point work of one PReLU training step at batch 250 (convolutions and GEMMs dominate). */
@@ -24,10 +24,10 @@ function median(xs: number[]): Timing {
   return { median: s[Math.floor(s.length / 2)], min: s[0] };
 }
 
-async function timeNnc(model: string, backend: BackendName, steps: number, warmup: number): Promise<Timing> {
-  const compiled = compileFile(path.join(__dirname, '..', 'models', `${model}.ts`));
-  if (!compiled.ok) throw new Error(compiled.diagnostics.join('\n'));
-  const engine = await createEngine(compiled.model, { backend, seed: 1 });
+async function timeNnc(model: string, backend: CompiledBackendName, steps: number, warmup: number): Promise<Timing> {
+  const built = await compile(path.join(__dirname, '..', 'models', `${model}.ts`), { gpu: backend === 'gpu' });
+  if (!built.ok) throw new Error(built.diagnostics.join('\n'));
+  const engine = await createEngine(built.compiled, { backend, seed: 1 });
   const x = new Float32Array(BATCH * engine.inputSize);
   for (let i = 0; i < x.length; i++) x[i] = (i * 2654435761 % 1000) / 1000;
   const labels = new Float32Array(BATCH * engine.labelSize);
@@ -59,7 +59,7 @@ async function main(): Promise<void> {
   const { values } = parseArgs({ options: { steps: { type: 'string' }, warmup: { type: 'string' }, backend: { type: 'string' }, threads: { type: 'string' }, 'no-peer': { type: 'boolean' } } });
   const steps = Number(values.steps ?? 10);
   const warmup = Number(values.warmup ?? 2);
-  const backend = (values.backend ?? 'cpu') as BackendName;
+  const backend = (values.backend ?? 'cpu') as CompiledBackendName;
   const threads = Number(values.threads ?? availableParallelism());
   console.log(`nnc step benchmark: batch ${BATCH}, ${steps} timed steps after ${warmup} warm-up, backend ${backend}, ${availableParallelism()} cores, load ${loadavg()[0].toFixed(1)}`);
   const rows: string[][] = [['model', 'nnc ms/step', 'PyTorch ms/step', 'nnc speedup (images/s)', 'nnc GFLOP/s', 'share of peak']];

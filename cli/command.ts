@@ -1,10 +1,8 @@
-// A CLI subcommand: `nnc <name> ...`. main.ts dispatches to these; each prints its own
+// A CLI subcommand: `nnc <name> ...`. main.ts loads one when it is called and dispatches to it; each prints its own
 // --help text and returns an exit code. User mistakes print one line and return 1.
 
 export interface Command {
   readonly name: string;
-  /** One line for `nnc --help`. */
-  readonly summary: string;
   /** The full `nnc <name> --help` text. */
   readonly usage: string;
   run(args: readonly string[]): Promise<number>;

@@ -1,10 +1,8 @@
-// What `nnc build --emit <stage>` prints and `--out DIR` writes: one function per stage,
-// each from the compiled model's plain data, so a user can see what every stage did.
+// What `nnc build --emit <stage>` prints: one function per stage, each from what the
+// compiler's spine produces at that stage, so a user can see what every stage did.
 
-import type { CompiledModel } from '../compiler/pipeline';
+import { fused, simplified, type CompiledModel } from '../compiler/pipeline';
 import { printGraph } from '../compiler/ir/printer';
-import { simplify } from '../compiler/passes/simplify';
-import { fuse } from '../compiler/passes/fuse';
 import { printFusion } from '../compiler/passes/print-fusion';
 import { buildCpuProgram } from '../compiler/codegen/cpu/program';
 import { printPlan } from '../compiler/codegen/cpu/print-plan';
@@ -13,7 +11,7 @@ import { printFusedGpuKernels } from '../compiler/codegen/gpujs/print';
 export interface Emitter {
   readonly stage: string;
   readonly description: string;
-  /** File name under --out. */
+  /** File name, for the golden tests. */
   readonly file: string;
   render(model: CompiledModel, opts: { readonly batch: number }): string;
 }
@@ -24,19 +22,19 @@ const EMITTERS: Emitter[] = [
   { stage: 'grad', description: 'the training graph: forward with dropout, loss and every parameter gradient', file: 'training.ir', render: (m) => printGraph(m.training) },
   {
     stage: 'fused', description: 'the kernels of the forward and training graphs, and each fusion refused with its reason', file: 'fused.txt',
-    render: (m) => printFusion('forward', fuse(simplify(m.forward))) + '\n' + printFusion('training step', fuse(simplify(m.training))),
+    render: (m) => { const f = fused(m); return printFusion('forward', f.infer) + '\n' + printFusion('training step', f.train); },
   },
   {
     stage: 'plan', description: 'the CPU schedule and memory plan of the training step (buffers, peak memory)', file: 'plan.txt',
-    render: (m, o) => printPlan('training step', buildCpuProgram(fuse(simplify(m.training)), o.batch, 1)),
+    render: (m, o) => printPlan('training step', buildCpuProgram(fused(m).train, o.batch, 1)),
   },
   {
     stage: 'cpu', description: 'the generated CPU kernels of the training step (WebAssembly text)', file: 'training.wat',
-    render: (m, o) => buildCpuProgram(fuse(simplify(m.training)), o.batch, 1).wat + '\n',
+    render: (m, o) => buildCpuProgram(fused(m).train, o.batch, 1).wat + '\n',
   },
   {
     stage: 'gpu', description: 'the fused gpu.js kernels of the training step', file: 'training.gpu.js',
-    render: (m, o) => printFusedGpuKernels(simplify(m.training), o.batch),
+    render: (m, o) => printFusedGpuKernels(simplified(m).train, o.batch),
   },
 ];
 

@@ -1,14 +1,29 @@
-// nnc's entry point: dispatches `nnc <command>` to compiler/cli/commands/*.
+// nnc's entry point: dispatches `nnc <command>` to cli/commands/*.
 
 import type { Command } from './command';
 import { UsageError } from './command';
-import { command as build } from './commands/build';
-import { command as train } from './commands/train';
-import { command as evaluate } from './commands/eval';
-import { command as compare } from './commands/compare';
-import { command as check } from './commands/check';
+import { nncVersion } from '../compiler/package/version';
 
-const COMMANDS: Command[] = [build, train, evaluate, compare, check];
+/**
+ * Each command's module loads only when it runs (require, not a static import): running a
+ * compiled model (train, eval or predict on a .nnc folder) then never loads the compiler,
+ * ts-morph, typescript or wabt.
+ */
+interface CommandEntry {
+  readonly name: string;
+  /** One line for `nnc --help`. */
+  readonly summary: string;
+  load(): Command;
+}
+
+const COMMANDS: readonly CommandEntry[] = [
+  { name: 'build', summary: 'compile a model file into a compiled model folder (or print a stage with --emit)', load: () => (require('./commands/build') as typeof import('./commands/build')).command },
+  { name: 'train', summary: 'train a model; write weights, history, curves and checkpoints', load: () => (require('./commands/train') as typeof import('./commands/train')).command },
+  { name: 'eval', summary: 'evaluate saved weights of a model on the test set', load: () => (require('./commands/eval') as typeof import('./commands/eval')).command },
+  { name: 'predict', summary: 'classify the images of an IDX file with trained weights', load: () => (require('./commands/predict') as typeof import('./commands/predict')).command },
+  { name: 'compare', summary: 'train several models alike and report their curves side by side', load: () => (require('./commands/compare') as typeof import('./commands/compare')).command },
+  { name: 'check', summary: "check every parameter's gradient against finite differences (float64)", load: () => (require('./commands/check') as typeof import('./commands/check')).command },
+];
 
 function help(): string {
   return `Usage: nnc <command> [options]
@@ -19,7 +34,7 @@ and gpu.js kernels, and trains them.
 Commands:
 ${COMMANDS.map((c) => `  ${c.name.padEnd(9)} ${c.summary}`).join('\n')}
 
-Run \`nnc <command> --help\` for a command's options.
+Run \`nnc <command> --help\` for a command's options, \`nnc --version\` for the version.
 `;
 }
 
@@ -29,11 +44,16 @@ export async function main(argv: readonly string[]): Promise<number> {
     process.stdout.write(help());
     return name === undefined ? 1 : 0;
   }
-  const cmd = COMMANDS.find((c) => c.name === name);
-  if (!cmd) {
+  if (name === '--version' || name === '-v' || name === 'version') {
+    process.stdout.write(`nnc ${nncVersion()}\n`);
+    return 0;
+  }
+  const entry = COMMANDS.find((c) => c.name === name);
+  if (!entry) {
     process.stderr.write(`nnc: unknown command '${name}' (one of ${COMMANDS.map((c) => c.name).join(', ')})\n`);
     return 1;
   }
+  const cmd = entry.load();
   try {
     return await cmd.run(rest);
   } catch (e) {

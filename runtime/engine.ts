@@ -2,6 +2,14 @@
 // backend, gpu.js, or the float64 reference used by tests) implements Engine; fit,
 // evaluate, checkpoints and the CLI only ever talk to this interface.
 
+/** A call the engine cannot serve (a batch size with no compiled program, say), in one line. */
+export class EngineError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'EngineError';
+  }
+}
+
 export interface NamedTensor {
   readonly name: string;
   readonly shape: readonly number[];

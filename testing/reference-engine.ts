@@ -10,7 +10,10 @@ import { applyConstraint } from '../runtime/params/constraints';
 import { applyUpdate, slotNames } from '../runtime/params/optimizer';
 import { countCorrect } from '../runtime/backends/io-shapes';
 
-export function createReferenceEngine(model: CompiledModel, seed: number): Engine {
+/** What the float64 engine runs: the compiler's graphs (from a model file, or parsed back from a compiled model). */
+export type ReferenceModel = Pick<CompiledModel, 'forward' | 'training' | 'paramInfo' | 'io'> & { readonly spec: Pick<CompiledModel['spec'], 'optimizer'> };
+
+export function createReferenceEngine(model: ReferenceModel, seed: number): Engine {
   const io = model.io;
   let params = initializeParams(model.paramInfo, seed);
   const names = slotNames(model.spec.optimizer);
@@ -57,9 +60,9 @@ export function createReferenceEngine(model: CompiledModel, seed: number): Engin
       return { params: params.map(copy), slots: slotTensors, step };
     },
     setState(state) {
-      params = model.params.map((node) => {
-        const t = state.params.find((p) => p.name === String(node.attrs.name));
-        if (!t) throw new Error(`state has no parameter ${String(node.attrs.name)}`);
+      params = model.paramInfo.map((info) => {
+        const t = state.params.find((p) => p.name === info.name);
+        if (!t) throw new Error(`state has no parameter ${info.name}`);
         return { ...t, data: t.data.slice() };
       });
       slots = new Map(names.map((s) => [s, params.map((p) => {

@@ -4,11 +4,9 @@
 // Run: npx tsx bench/kernels/profile.ts [model] [runs]      (model: mnist-prelu by default)
 
 import * as path from 'node:path';
-import { compileFile } from '../../compiler/pipeline';
-import { simplify } from '../../compiler/passes/simplify';
-import { fuse } from '../../compiler/passes/fuse';
-import { buildCpuProgram } from '../../compiler/codegen/cpu/program';
-import { assembleWatSync, loadAssembler } from '../../compiler/codegen/cpu/wat/module';
+import { compileFile, fused } from '../../compiler/pipeline';
+import { generateCpuProgram } from '../../compiler/package/cpu';
+import { loadAssembler } from '../../compiler/codegen/cpu/wat/module';
 import { ProgramRunner } from '../../runtime/backends/cpu/program-runner';
 import { timeRuns } from './timing';
 
@@ -21,8 +19,10 @@ async function main(): Promise<void> {
   if (!compiled.ok) throw new Error(compiled.diagnostics.join('\n'));
   await loadAssembler();
   const batch = compiled.model.spec.fit.batchSize;
-  const fusion = fuse(simplify(compiled.model.training));
-  const program = buildCpuProgram(fusion, batch, 1, compiled.model.spec.optimizer);
+  const fusion = fused(compiled.model).train;
+  const generated = generateCpuProgram(fusion, 'train', batch, compiled.model.spec.optimizer, 'profile.wasm');
+  const program = generated.source;
+  const module = new WebAssembly.Module(generated.wasm);
   const ops = new Map(fusion.graph.nodes.map((n) => [n.id, n.op]));
   // Kernel `k<i>` (and its `_phase` helpers) is fused kernel i: name it by its anchor or first ops.
   const describe = (name: string): string => {
@@ -31,13 +31,13 @@ async function main(): Promise<void> {
     const anchor = k.anchor === null ? null : ops.get(k.anchor);
     return anchor ? `${anchor} + ${k.nodes.length - 1} fused` : k.nodes.map((id) => ops.get(id)).slice(0, 3).join(',') + (k.nodes.length > 3 ? ',...' : '');
   };
-  const runner = ProgramRunner.create(program);
+  const runner = ProgramRunner.create(generated.program, module, { threads: 1 });
   // Small deterministic values everywhere but the barrier and constants, then one real step.
   const f32 = new Float32Array(runner.memory.buffer);
   for (let i = 64; i < f32.length; i++) f32[i] = (((i * 2654435761) >>> 0) % 2000) / 1e5 - 0.01;
   for (const c of program.constants) runner.view(c.offset, c.count).fill(c.value);
   runner.run(1);
-  const instance = new WebAssembly.Instance(new WebAssembly.Module(assembleWatSync(program.wat)), { env: { memory: runner.memory } });
+  const instance = new WebAssembly.Instance(module, { env: { memory: runner.memory } });
   const rows: { name: string; wall: number; cpu: number }[] = [];
   for (const step of program.steps) {
     if (step.kind !== 'wasm') continue;

@@ -9,7 +9,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { compileFile, compileSpec } from '../../compiler/pipeline';
+import { buildModel, compileFile, compileSpec } from '../../compiler/pipeline';
 import { createEngine } from '../../runtime/backends/index';
 import { loadMnist } from '../../runtime/data/dataset';
 import { writeSafetensors } from '../../runtime/io/safetensors';
@@ -27,7 +27,7 @@ async function main(): Promise<number> {
   if (!compiled.ok) throw new Error(compiled.diagnostics.join('\n'));
   const spec = compiled.model.spec;
   const model = compileSpec({ ...spec, layers: spec.layers.filter((l) => l.type !== 'dropout') });
-  const engine = await createEngine(model, { backend: 'cpu', seed: spec.fit.seed });
+  const engine = await createEngine(await buildModel(model, { gpu: false }), { backend: 'cpu', seed: spec.fit.seed });
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nnc-crosscheck-'));
   try {
     const batch = spec.fit.batchSize;

@@ -50,7 +50,6 @@ export function formatModelGradReport(r: ModelGradReport, seconds: number): stri
 
 export const command: Command = {
   name: 'check',
-  summary: 'check every parameter\'s gradient against finite differences (float64)',
   get usage() { return usage(); },
   async run(args) {
     const p = parseCommandArgs(args, { seed: { type: 'string' }, batch: { type: 'string' }, directions: { type: 'string' } });

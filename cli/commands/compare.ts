@@ -3,7 +3,7 @@
 // model's curves overlaid and prints a table of test loss, accuracy and seconds per epoch.
 
 import * as path from 'path';
-import type { CompiledModel } from '../../compiler/pipeline';
+import { openModels, type ModelArg } from '../model-arg';
 import type { Command } from '../command';
 import { UsageError } from '../command';
 import { parseCommandArgs } from '../args';
@@ -11,7 +11,6 @@ import type { ReportRun } from '../../runtime/report/html';
 import { TrainingInterrupted } from '../../runtime/train/errors';
 import { RUN_OPTIONS_HELP, RUN_OPTIONS, nonEmpty, readBackend, readOverrides, readThreads } from './train-args';
 import { asUsageErrors } from './train-errors';
-import { compileModels } from './train-compile';
 import { DataCache } from './train-data';
 import { type RunSettings, describePlan, freshPlan, settingsFor } from './train-plan';
 import { createProgressView } from './train-progress';
@@ -20,7 +19,7 @@ import { safeName, timestampedDir, writeReportOrWarn } from './train-output';
 import { INTERRUPTED_EXIT_CODE, withInterrupt } from './train-signal';
 import type { BackendName } from '../../runtime/backends/index';
 
-const usage = `Usage: nnc compare <a.ts> <b.ts> [more.ts ...] [options]
+const usage = `Usage: nnc compare <a.ts|a.nnc> <b.ts|b.nnc> [more ...] [options]
 
 Trains every model on the same data with the same seed and hyperparameters (the first
 model's fit settings, or the options below), then writes report.html with the curves of all
@@ -34,7 +33,6 @@ ${RUN_OPTIONS_HELP}
 
 export const command: Command = {
   name: 'compare',
-  summary: 'train several models alike and report their curves side by side',
   usage,
   async run(args) {
     const p = parseCommandArgs(args, { ...RUN_OPTIONS, out: { type: 'string' } });
@@ -44,7 +42,7 @@ export const command: Command = {
     const backend = readBackend(p);
     const threads = readThreads(p);
     const out = nonEmpty(p, 'out');
-    const models = compileModels(p.positionals);
+    const models = await openModels(p.positionals);
     if (models === null) return 1;
     return asUsageErrors(async () => {
       const settings = settingsFor(models[0], overrides);
@@ -55,22 +53,23 @@ export const command: Command = {
 };
 
 async function compareModels(
-  models: readonly CompiledModel[], settings: RunSettings, exec: { backend: BackendName; threads?: number }, outDir: string,
+  models: readonly ModelArg[], settings: RunSettings, exec: { backend: BackendName; threads?: number }, outDir: string,
 ): Promise<number> {
   const warn = (line: string): void => { process.stderr.write(line + '\n'); };
   const cache = new DataCache();
-  const dirs = uniqueNames(models.map((m) => safeName(m.spec.name)));
-  const plans = models.map((m, i) => freshPlan(m, settings, exec.backend, path.join(outDir, dirs[i]), cache));
+  const dirs = uniqueNames(models.map((m) => safeName(m.facts.name)));
+  const plans = [];
+  for (const [i, m] of models.entries()) plans.push(await freshPlan(m, settings, exec.backend, path.join(outDir, dirs[i]), cache));
   const runs: ReportRun[] = [];
   for (const [i, plan] of plans.entries()) {
     process.stdout.write(`[${i + 1}/${plans.length}] ${describePlan(plan)}\n`);
     try {
       const outcome = await withInterrupt((signal) => executeRun(plan, { signal, progress: createProgressView(process.stdout), notice: warn, threads: exec.threads }), warn);
       process.stdout.write(`Test loss: ${outcome.test.loss} / Test accuracy: ${outcome.test.accuracy}\n`);
-      runs.push({ name: plan.model.spec.name, history: outcome.history, test: outcome.test, secondsPerEpoch: outcome.secondsPerEpoch, params: plan.model.paramCount });
+      runs.push({ name: plan.model.facts.name, history: outcome.history, test: outcome.test, secondsPerEpoch: outcome.secondsPerEpoch, params: plan.model.facts.paramCount });
     } catch (e) {
       if (!(e instanceof TrainingInterrupted)) throw e;
-      warn(`Interrupted while training ${plan.model.spec.name}; finished runs are in ${outDir}, and this one can be resumed with: nnc train ${plan.model.file} --resume ${plan.outDir}`);
+      warn(`Interrupted while training ${plan.model.facts.name}; finished runs are in ${outDir}, and this one can be resumed with: nnc train ${plan.model.arg} --resume ${plan.outDir}`);
       return INTERRUPTED_EXIT_CODE;
     }
   }
@@ -81,12 +80,12 @@ async function compareModels(
 }
 
 /** Says when a model's own fit settings are set aside for the shared ones. */
-function noteOwnSettings(model: CompiledModel, shared: RunSettings): void {
+function noteOwnSettings(model: ModelArg, shared: RunSettings): void {
   const own = settingsFor(model, {});
   const differs = (['epochs', 'batchSize', 'seed', 'shuffle', 'validationSplit', 'data'] as const)
     .filter((k) => own[k] !== shared[k])
     .map((k) => `${k} ${String(own[k])} -> ${String(shared[k])}`);
-  if (differs.length > 0) process.stderr.write(`nnc compare: ${model.file}: trained with the shared settings (${differs.join(', ')})\n`);
+  if (differs.length > 0) process.stderr.write(`nnc compare: ${model.arg}: trained with the shared settings (${differs.join(', ')})\n`);
 }
 
 function uniqueNames(names: readonly string[]): string[] {

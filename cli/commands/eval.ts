@@ -1,25 +1,24 @@
-// nnc eval model.ts --weights FILE: loads saved weights into the compiled model and reports
-// loss and accuracy on the test set.
+// nnc eval <model.ts|model.nnc> --weights FILE: loads saved weights into the compiled model
+// and reports loss and accuracy on the test set.
 
 import type { Command } from '../command';
 import { UsageError } from '../command';
 import { intOption, onePositional, parseCommandArgs } from '../args';
-import type { Engine, NamedTensor } from '../../runtime/engine';
-import { createEngine } from '../../runtime/backends/index';
 import { checkInputShape } from '../../runtime/data/dataset';
-import { checkTensorsMatch, readSafetensors } from '../../runtime/io/safetensors';
-import { CHECKPOINT_FORMAT } from '../../runtime/train/checkpoint-record';
+import { loadWeights } from '../../runtime/io/weights';
 import { labelModeForLoss } from '../../runtime/train/compatibility';
 import { evaluate } from '../../runtime/train/evaluate';
 import { nonEmpty, readBackend, readThreads } from './train-args';
 import { asUsageErrors } from './train-errors';
-import { compileModels } from './train-compile';
+import { compiledFor, openModel, sizesFor } from '../model-arg';
+import { createRunEngine } from '../engine';
 import { DataCache, dataSourceFor, describeSource } from './train-data';
 
-const usage = `Usage: nnc eval <model.ts> --weights <file> [options]
+const usage = `Usage: nnc eval <model.ts|model.nnc> --weights <file> [options]
 
 Loads weights (weights.safetensors from nnc train, or a checkpoint's .safetensors) into the
-compiled model and prints its loss and accuracy on the test set.
+model (a model file, compiled first, or a compiled model from nnc build) and prints its loss
+and accuracy on the test set.
 
 Options:
   --weights <file>   the safetensors file to evaluate (required)
@@ -32,7 +31,6 @@ Options:
 
 export const command: Command = {
   name: 'eval',
-  summary: 'evaluate saved weights of a model on the test set',
   usage,
   async run(args) {
     const p = parseCommandArgs(args, { weights: { type: 'string' }, data: { type: 'string' }, 'batch-size': { type: 'string' }, backend: { type: 'string' }, threads: { type: 'string' } });
@@ -44,18 +42,19 @@ export const command: Command = {
     const batchSizeFlag = intOption(p, 'batch-size');
     const backend = readBackend(p);
     const threads = readThreads(p);
-    const models = compileModels([file]);
-    if (models === null) return 1;
-    const [model] = models;
     return asUsageErrors(async () => {
+      const model = await openModel(file);
+      if (model === null) return 1;
       const source = dataSourceFor(model, data);
       const { test } = new DataCache().get(source);
-      checkInputShape(test, model.spec.input, model.file);
-      const engine = await createEngine(model, { backend, seed: model.spec.fit.seed, threads, notice: (l) => process.stderr.write(l + '\n') });
+      checkInputShape(test, model.facts.io.inputShape, model.arg);
+      const batchSize = batchSizeFlag ?? model.facts.fit.batchSize;
+      const compiled = await compiledFor(model, { ...sizesFor(batchSize, 0, [test.count]), trainBatches: [] });
+      const engine = await createRunEngine(model, compiled, { backend, seed: model.facts.fit.seed, threads, notice: (l) => process.stderr.write(l + '\n') });
       try {
         loadWeights(engine, weights);
-        process.stdout.write(`Evaluating ${model.spec.name} with ${weights} on ${describeSource(source)}: ${test.count} test examples\n`);
-        const result = evaluate(engine, test, batchSizeFlag ?? model.spec.fit.batchSize, labelModeForLoss(model.spec.loss));
+        process.stdout.write(`Evaluating ${model.facts.name} with ${weights} on ${describeSource(source)}: ${test.count} test examples\n`);
+        const result = evaluate(engine, test, batchSize, labelModeForLoss(model.facts.loss));
         process.stdout.write(`Test loss: ${result.loss} / Test accuracy: ${result.accuracy}\n`);
         return 0;
       } finally {
@@ -64,14 +63,3 @@ export const command: Command = {
     });
   },
 };
-
-/** Puts a weights file's params into the engine; a checkpoint's optimizer slots are ignored. */
-function loadWeights(engine: Engine, file: string): void {
-  const own = engine.getState();
-  const { tensors, metadata } = readSafetensors(file);
-  const slotNames = new Set(own.slots.map((s) => s.name));
-  const params = metadata.format === CHECKPOINT_FORMAT ? tensors.filter((t) => !slotNames.has(t.name)) : tensors;
-  checkTensorsMatch(own.params, params, file);
-  const byName = new Map(params.map((t): [string, NamedTensor] => [t.name, t]));
-  engine.setState({ params: own.params.map((t) => byName.get(t.name) ?? t), slots: own.slots, step: own.step });
-}

@@ -1,9 +1,9 @@
 // Where a run's examples come from and how they are split: the model's data (MNIST, or an
-// IDX folder relative to the model file) unless --data names a folder (relative to the
+// IDX folder relative to the model file or compiled model) unless --data names a folder (relative to the
 // working directory); the last validationSplit of the training set validates, as in Keras.
 
 import * as path from 'path';
-import type { CompiledModel } from '../../compiler/pipeline';
+import type { ModelArg } from '../model-arg';
 import { type Dataset, checkInputShape, loadIdxDir, loadMnist, splitValidation } from '../../runtime/data/dataset';
 
 /** `mnist`, or an absolute IDX folder: the key checkpoints record to resume on the same data. */
@@ -17,10 +17,10 @@ export interface RunData {
   readonly test: Dataset;
 }
 
-export function dataSourceFor(model: CompiledModel, dataFlag: string | undefined): DataSourceKey {
+export function dataSourceFor(model: ModelArg, dataFlag: string | undefined): DataSourceKey {
   if (dataFlag !== undefined) return path.resolve(dataFlag);
-  const data = model.spec.data;
-  return data.kind === 'mnist' ? MNIST : path.resolve(path.dirname(model.file), data.dir);
+  const data = model.facts.data;
+  return data.kind === 'mnist' ? MNIST : path.resolve(model.dataBase, data.dir);
 }
 
 export function describeSource(source: DataSourceKey): string {
@@ -42,8 +42,8 @@ export class DataCache {
 }
 
 /** The model's view of the data: shapes checked, the training set split for validation. */
-export function prepareData(model: CompiledModel, sets: { train: Dataset; test: Dataset }, validationSplit: number): RunData {
-  checkInputShape(sets.train, model.spec.input, model.file);
+export function prepareData(model: ModelArg, sets: { train: Dataset; test: Dataset }, validationSplit: number): RunData {
+  checkInputShape(sets.train, model.facts.io.inputShape, model.arg);
   const { train, val } = splitValidation(sets.train, validationSplit);
   return { train, val: val.count > 0 ? val : null, test: sets.test };
 }

@@ -7,10 +7,12 @@ import { DataError } from '../../runtime/data/errors';
 import { WeightsFileError } from '../../runtime/io/errors';
 import { CheckpointError } from '../../runtime/train/checkpoint-record';
 import { TrainingError } from '../../runtime/train/errors';
+import { ModelFileError } from '../../runtime/model-files';
+import { EngineError } from '../../runtime/engine';
 
 export function isUserError(e: unknown): e is Error {
   return e instanceof UsageError || e instanceof DataError || e instanceof WeightsFileError
-    || e instanceof CheckpointError || e instanceof TrainingError;
+    || e instanceof CheckpointError || e instanceof TrainingError || e instanceof ModelFileError || e instanceof EngineError;
 }
 
 /** Runs a command body, turning user errors into UsageError (printed as one line, exit 1). */

@@ -4,13 +4,13 @@
 // make it a different run.
 
 import * as path from 'path';
-import type { CompiledModel } from '../../compiler/pipeline';
+import type { CompiledModelFiles } from '../../format/manifest';
+import { compiledFor, sizesFor, type ModelArg } from '../model-arg';
 import { UsageError } from '../command';
 import type { BackendName } from '../../runtime/backends/index';
 import { CHECKPOINTS_DIR, type Checkpoint, checkpointDir, resume } from '../../runtime/train/checkpoint';
 import type { RunConfig } from '../../runtime/train/checkpoint-record';
 import { labelModeForLoss } from '../../runtime/train/compatibility';
-import { sha256File } from '../../runtime/train/file-hash';
 import type { Overrides } from './train-args';
 import { type DataCache, type DataSourceKey, type RunData, dataSourceFor, describeSource, prepareData } from './train-data';
 
@@ -25,7 +25,9 @@ export interface RunSettings {
 }
 
 export interface RunPlan {
-  readonly model: CompiledModel;
+  readonly model: ModelArg;
+  /** With programs for every batch size this run's data needs. */
+  readonly compiled: CompiledModelFiles;
   readonly modelSha256: string;
   readonly backend: BackendName;
   readonly config: RunConfig;
@@ -35,8 +37,8 @@ export interface RunPlan {
   readonly from: Checkpoint | null;
 }
 
-export function settingsFor(model: CompiledModel, o: Overrides): RunSettings {
-  const fit = model.spec.fit;
+export function settingsFor(model: ModelArg, o: Overrides): RunSettings {
+  const fit = model.facts.fit;
   return {
     epochs: o.epochs ?? fit.epochs,
     batchSize: o.batchSize ?? fit.batchSize,
@@ -47,17 +49,19 @@ export function settingsFor(model: CompiledModel, o: Overrides): RunSettings {
   };
 }
 
-export function freshPlan(model: CompiledModel, s: RunSettings, backend: BackendName, outDir: string, cache: DataCache): RunPlan {
-  const config: RunConfig = { ...s, labelMode: labelModeForLoss(model.spec.loss), backend };
+export async function freshPlan(model: ModelArg, s: RunSettings, backend: BackendName, outDir: string, cache: DataCache): Promise<RunPlan> {
+  const config: RunConfig = { ...s, labelMode: labelModeForLoss(model.facts.loss), backend };
   const data = prepareData(model, cache.get(s.data), s.validationSplit);
-  return { model, modelSha256: sha256File(model.file), backend, config, data, outDir, from: null };
+  const compiled = await compiledFor(model, sizesFor(config.batchSize, data.train.count, [data.val?.count ?? 0, data.test.count]));
+  return { model, compiled, modelSha256: model.facts.sha256, backend, config, data, outDir, from: null };
 }
 
-export function resumePlan(model: CompiledModel, o: Overrides, backend: BackendName, resumeDir: string, cache: DataCache): RunPlan {
+/** A model file and a compiled model of it have the same source hash, so either resumes the other's run. */
+export async function resumePlan(model: ModelArg, o: Overrides, backend: BackendName, resumeDir: string, cache: DataCache): Promise<RunPlan> {
   const from = resume(resumeDir);
-  const modelSha256 = sha256File(model.file);
+  const modelSha256 = model.facts.sha256;
   if (modelSha256 !== from.modelSha256) {
-    throw new UsageError(`${model.file} is not the model file the checkpoint ${from.file} was trained from (${from.modelFile}; contents differ)`);
+    throw new UsageError(`${model.arg} is not the model the checkpoint ${from.file} was trained from (${from.modelFile}; contents differ)`);
   }
   const was = from.config;
   refuseChange('--batch-size', o.batchSize, was.batchSize);
@@ -69,7 +73,8 @@ export function resumePlan(model: CompiledModel, o: Overrides, backend: BackendN
   if (epochs < from.epoch) throw new UsageError(`--epochs ${epochs} is less than the ${from.epoch} epochs the checkpoint has already trained`);
   const config: RunConfig = { ...was, epochs, backend };
   const data = prepareData(model, cache.get(was.data), was.validationSplit);
-  return { model, modelSha256, backend, config, data, outDir: runDirOf(resumeDir), from };
+  const compiled = await compiledFor(model, sizesFor(config.batchSize, data.train.count, [data.val?.count ?? 0, data.test.count]));
+  return { model, compiled, modelSha256, backend, config, data, outDir: runDirOf(resumeDir), from };
 }
 
 function refuseChange(flag: string, given: number | undefined, was: number): void {
@@ -89,7 +94,7 @@ function runDirOf(resumeDir: string): string {
 export function describePlan(plan: RunPlan): string {
   const { config, data, model } = plan;
   const from = plan.from === null ? '' : `, resuming after epoch ${plan.from.epoch}`;
-  return `Training ${model.spec.name} (${model.paramCount.toLocaleString('en-US')} parameters) on ${describeSource(config.data)}: `
+  return `Training ${model.facts.name} (${model.facts.paramCount.toLocaleString('en-US')} parameters) on ${describeSource(config.data)}: `
     + `${data.train.count} train, ${data.val?.count ?? 0} validation, ${data.test.count} test examples; `
     + `batch ${config.batchSize}, ${config.epochs} epochs, seed ${config.seed}, ${plan.backend} backend${from}`;
 }

@@ -4,7 +4,7 @@
 
 import * as path from 'path';
 import type { Engine, History } from '../../runtime/engine';
-import { createEngine } from '../../runtime/backends/index';
+import { createRunEngine } from '../engine';
 import { checkTensorsMatch } from '../../runtime/io/safetensors';
 import { CHECKPOINTS_DIR, type Checkpoint, CheckpointWriter } from '../../runtime/train/checkpoint';
 import { type Evaluation, evaluate } from '../../runtime/train/evaluate';
@@ -32,15 +32,15 @@ export interface RunOutcome {
 
 export async function executeRun(plan: RunPlan, hooks: RunHooks): Promise<RunOutcome> {
   const { model, config, data, outDir } = plan;
-  const engine = await createEngine(model, { backend: plan.backend, seed: config.seed, notice: hooks.notice, threads: hooks.threads });
+  const engine = await createRunEngine(model, plan.compiled, { backend: plan.backend, seed: config.seed, notice: hooks.notice, threads: hooks.threads });
   try {
     if (plan.from !== null) restoreCheckpoint(engine, plan.from);
     const writer = new CheckpointWriter(path.join(outDir, CHECKPOINTS_DIR), {
-      modelFile: path.resolve(model.file), modelSha256: plan.modelSha256, config,
+      modelFile: path.resolve(model.arg), modelSha256: plan.modelSha256, config,
     });
     const history = await fit(engine, { train: data.train, val: data.val }, {
       epochs: config.epochs, batchSize: config.batchSize, shuffle: config.shuffle, seed: config.seed,
-      labelMode: config.labelMode, modelName: model.spec.name,
+      labelMode: config.labelMode, modelName: model.facts.name,
       initialEpoch: plan.from?.epoch, rngState: plan.from?.rngState, history: plan.from?.history,
       signal: hooks.signal,
       onBatch: (p) => hooks.progress.onBatch(p),
@@ -51,7 +51,7 @@ export async function executeRun(plan: RunPlan, hooks: RunHooks): Promise<RunOut
       },
     });
     const test = evaluate(engine, data.test, config.batchSize, config.labelMode);
-    const weightsFile = writeWeights(outDir, engine.getState().params, model.spec.name);
+    const weightsFile = writeWeights(outDir, engine.getState().params, model.facts.name);
     writeHistory(outDir, history, test);
     return { history, test, secondsPerEpoch: meanSecondsPerEpoch(history), weightsFile };
   } finally {

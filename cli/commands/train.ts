@@ -9,7 +9,7 @@ import { TrainingInterrupted } from '../../runtime/train/errors';
 import { CHECKPOINTS_DIR } from '../../runtime/train/checkpoint';
 import { RUN_OPTIONS_HELP, RUN_OPTIONS, nonEmpty, readBackend, readOverrides, readThreads } from './train-args';
 import { asUsageErrors } from './train-errors';
-import { compileModels } from './train-compile';
+import { openModel } from '../model-arg';
 import { DataCache } from './train-data';
 import { describePlan, freshPlan, resumePlan, settingsFor, type RunPlan } from './train-plan';
 import { createProgressView } from './train-progress';
@@ -17,10 +17,11 @@ import { executeRun } from './train-run';
 import { HISTORY_FILE, WEIGHTS_FILE, timestampedDir, writeReportOrWarn } from './train-output';
 import { INTERRUPTED_EXIT_CODE, withInterrupt } from './train-signal';
 
-const usage = `Usage: nnc train <model.ts> [options]
+const usage = `Usage: nnc train <model.ts|model.nnc> [options]
 
-Compiles a model file and trains it as Keras' fit does: shuffled batches each epoch, the
-last fraction of the training set (fit.validationSplit) for validation, then the test set.
+Compiles a model file (or loads a compiled model from nnc build) and trains it as Keras'
+fit does: shuffled batches each epoch, the last fraction of the training set
+(fit.validationSplit) for validation, then the test set.
 Writes weights.safetensors, history.json, the curves (SVG, PNG) with report.html, and a
 checkpoint after every epoch, so an interrupted run loses at most the epoch in progress.
 
@@ -34,7 +35,6 @@ ${RUN_OPTIONS_HELP}
 
 export const command: Command = {
   name: 'train',
-  summary: 'train a model file; write weights, history, curves and checkpoints',
   usage,
   async run(args) {
     const p = parseCommandArgs(args, { ...RUN_OPTIONS, out: { type: 'string' }, resume: { type: 'string' } });
@@ -46,14 +46,13 @@ export const command: Command = {
     const out = nonEmpty(p, 'out');
     const resumeDir = nonEmpty(p, 'resume');
     if (out !== undefined && resumeDir !== undefined) throw new UsageError('--out and --resume do not combine: a resumed run continues in its own folder');
-    const models = compileModels([file]);
-    if (models === null) return 1;
-    const [model] = models;
     return asUsageErrors(async () => {
+      const model = await openModel(file);
+      if (model === null) return 1;
       const cache = new DataCache();
       const plan = resumeDir !== undefined
-        ? resumePlan(model, overrides, backend, resumeDir, cache)
-        : freshPlan(model, settingsFor(model, overrides), backend, out ?? timestampedDir('runs', model.spec.name), cache);
+        ? await resumePlan(model, overrides, backend, resumeDir, cache)
+        : await freshPlan(model, settingsFor(model, overrides), backend, out ?? timestampedDir('runs', model.facts.name), cache);
       return trainPlan(plan, file, threads);
     });
   },
@@ -67,8 +66,8 @@ async function trainPlan(plan: RunPlan, file: string, threads: number | undefine
     const outcome = await withInterrupt((signal) => executeRun(plan, { signal, progress: createProgressView(process.stdout), notice: warn, threads }), warn);
     say(`Test loss: ${outcome.test.loss} / Test accuracy: ${outcome.test.accuracy}`);
     const report = await writeReportOrWarn(plan.outDir, [{
-      name: plan.model.spec.name, history: outcome.history, test: outcome.test,
-      secondsPerEpoch: outcome.secondsPerEpoch, params: plan.model.paramCount,
+      name: plan.model.facts.name, history: outcome.history, test: outcome.test,
+      secondsPerEpoch: outcome.secondsPerEpoch, params: plan.model.facts.paramCount,
     }], warn);
     const written = [WEIGHTS_FILE, HISTORY_FILE, ...(report === null ? [] : [path.basename(report), 'charts']), `${CHECKPOINTS_DIR}/`];
     say(`Wrote ${written.join(', ')} to ${plan.outDir}`);

@@ -14,6 +14,9 @@ export const conv2dBackpropFilter: OpDef = {
   name: 'conv2dBackpropFilter',
   kind: 'contraction',
   arity: 2,
+  // The CPU kernel sums dW in place image by image, so no value is final until it ends: the
+  // loop consuming dW (a kernel regularizer's term) runs as a kernel of its own.
+  takesEpilogue: false,
   inferType(inputs, attrs) {
     expectArity('conv2dBackpropFilter', inputs, 2);
     expectAllF32('conv2dBackpropFilter', inputs);

@@ -1,33 +1,32 @@
-// Picks and builds an Engine for a compiled model.
+// Picks and builds an Engine for a compiled model: the CPU programs (WebAssembly) or the
+// gpu.js programs, falling back to the CPU with a one-line notice where no WebGL context
+// can be made.
 
-import type { CompiledModel } from '../../compiler/pipeline';
+import type { CompiledModelFiles } from '../../format/manifest';
 import type { Engine } from '../engine';
-import { createReferenceEngine } from '../../testing/reference-engine';
 import { createCpuEngine } from './cpu/engine';
+import type { HostOps } from './cpu/host-ops';
 import { createGpuEngine } from './gpujs/engine';
 
 export type BackendName = 'cpu' | 'gpu' | 'reference';
+export type CompiledBackendName = Exclude<BackendName, 'reference'>;
 
 export interface EngineOptions {
-  readonly backend: BackendName;
+  readonly backend: CompiledBackendName;
   readonly seed: number;
   /** CPU backend threads (default: one per core). */
   readonly threads?: number;
-  /** Where to say one-line notices (a backend falling back, say). */
+  /** Where to say one-line notices (a backend falling back, say); default stderr. */
   readonly notice?: (line: string) => void;
+  /** Host implementations of ops a CPU program runs outside WebAssembly (rare; see host-ops.ts). */
+  readonly hostOps?: HostOps;
 }
 
-export async function createEngine(model: CompiledModel, opts: EngineOptions): Promise<Engine> {
-  switch (opts.backend) {
-    case 'reference':
-      return createReferenceEngine(model, opts.seed);
-    case 'cpu':
-      return createCpuEngine(model, opts.seed, opts.threads);
-    case 'gpu': {
-      const gpu = await createGpuEngine(model, opts.seed);
-      if (!('reason' in gpu)) return gpu;
-      (opts.notice ?? ((l: string) => process.stderr.write(l + '\n')))(`nnc: no WebGL context for --backend gpu (${gpu.reason}); running on the CPU backend`);
-      return createCpuEngine(model, opts.seed, opts.threads);
-    }
-  }
+export async function createEngine(model: CompiledModelFiles, opts: EngineOptions): Promise<Engine> {
+  const cpu = (): Promise<Engine> => createCpuEngine(model, { seed: opts.seed, threads: opts.threads, hostOps: opts.hostOps });
+  if (opts.backend === 'cpu') return cpu();
+  const gpu = await createGpuEngine(model, opts.seed);
+  if (!('reason' in gpu)) return gpu;
+  (opts.notice ?? ((l: string) => process.stderr.write(l + '\n')))(`nnc: no gpu.js backend (${gpu.reason}); running on the CPU backend`);
+  return cpu();
 }

@@ -18,15 +18,12 @@ export interface Dataset {
 
 /** Loads an images file ([n, h, w] or [n, h, w, c]) and its labels file ([n]). */
 export function loadIdxDataset(imagesPath: string, labelsPath: string, classes = 10): Dataset {
-  const images = readIdx(imagesPath);
+  const images = loadIdxImages(imagesPath);
   const labels = readIdx(labelsPath);
-  if (images.dims.length < 2 || images.dims.length > 4) {
-    throw new DataError(imagesPath, `expected images with 2 to 4 dimensions ([count, height, width, channels?]), got [${images.dims.join(', ')}]`);
-  }
   if (labels.dims.length !== 1) {
     throw new DataError(labelsPath, `expected labels with 1 dimension ([count]), got [${labels.dims.join(', ')}]`);
   }
-  const count = images.dims[0];
+  const count = images.count;
   if (labels.dims[0] !== count) {
     throw new DataError(null, `${imagesPath} has ${count} images but ${labelsPath} has ${labels.dims[0]} labels`);
   }
@@ -34,9 +31,18 @@ export function loadIdxDataset(imagesPath: string, labelsPath: string, classes =
   if (bad >= 0) {
     throw new DataError(labelsPath, `label ${labels.data[bad]} at index ${bad} is outside 0..${classes - 1}`);
   }
+  return { x: images.x, labels: labels.data, count, inputShape: images.inputShape, classes };
+}
+
+/** An IDX images file ([n, h, w] or [n, h, w, c], `.gz` too): pixels scaled to [0, 1], channels-last. */
+export function loadIdxImages(imagesPath: string): { x: Float32Array; count: number; inputShape: number[] } {
+  const images = readIdx(imagesPath);
+  if (images.dims.length < 2 || images.dims.length > 4) {
+    throw new DataError(imagesPath, `expected images with 2 to 4 dimensions ([count, height, width, channels?]), got [${images.dims.join(', ')}]`);
+  }
   const exampleDims = images.dims.slice(1);
   const inputShape = exampleDims.length === 3 ? exampleDims : [...exampleDims, 1];
-  return { x: scaleBytes(images.data), labels: labels.data, count, inputShape, classes };
+  return { x: scaleBytes(images.data), count: images.dims[0], inputShape };
 }
 
 function scaleBytes(bytes: Uint8Array): Float32Array {

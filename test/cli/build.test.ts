@@ -24,7 +24,7 @@ const NO_STACK = /^\s+at /m;
 
 describe('nnc build', () => {
   it('prints the Keras-style summary with the totals', async () => {
-    const r = await nnc('build', SEED);
+    const r = await nnc('build', SEED, '--out', path.join(tempDir(), 'seed.nnc'));
     assert.equal(r.code, 0, r.stderr);
     assert.equal(r.stderr, '');
     assert.match(r.stdout, /^Model: "mnist-prelu"\n/);
@@ -37,7 +37,7 @@ describe('nnc build', () => {
   });
 
   it('gives the ReLU twin 431,242 parameters', async () => {
-    const r = await nnc('build', modelFile('mnist-relu'));
+    const r = await nnc('build', modelFile('mnist-relu'), '--out', path.join(tempDir(), 'relu.nnc'));
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /^Total params: 431,242$/m);
   });
@@ -82,17 +82,35 @@ describe('nnc build', () => {
     });
   });
 
-  it('--out DIR writes every stage to its file, each equal to --emit', async () => {
-    const dir = path.join(tempDir(), 'artifacts');
-    const r = await nnc('build', SEED, '--out', dir);
-    assert.equal(r.code, 0, r.stderr);
-    assert.match(r.stdout, /^Total params: 460,874$/m);
-    assert.match(r.stdout, new RegExp(`^Wrote spec\\.json, forward\\.ir, training\\.ir, fused\\.txt.* to ${dir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`, 'm'));
-    for (const e of emitters()) assert.ok(existsSync(path.join(dir, e.file)), `${e.file} was not written`);
-    for (const [stage, file] of [['ir', 'forward.ir'], ['grad', 'training.ir'], ['fused', 'fused.txt'], ['spec', 'spec.json']]) {
-      const emitted = await nnc('build', SEED, '--emit', stage);
-      assert.equal(readFileSync(path.join(dir, file), 'utf8'), emitted.stdout, file);
+  it('writes the compiled model to ./<name>.nnc, or to --out DIR', async () => {
+    const cwd = process.cwd();
+    const work = tempDir();
+    process.chdir(work);
+    try {
+      const r = await nnc('build', SEED, '--no-gpu');
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(r.stdout, /^Wrote mnist-prelu\.nnc\/ \(cpu: train 250, infer 250, infer 1; no gpu\.js programs: .*\)$/m);
+      const manifest = JSON.parse(readFileSync(path.join(work, 'mnist-prelu.nnc', 'manifest.json'), 'utf8')) as { name: string; paramCount: number };
+      assert.deepEqual([manifest.name, manifest.paramCount], ['mnist-prelu', 460874]);
+      for (const f of ['train-250', 'infer-250', 'infer-1']) assert.ok(existsSync(path.join(work, 'mnist-prelu.nnc', 'cpu', `${f}.wasm`)), f);
+      const again = await nnc('build', SEED, '--out', 'elsewhere/seed.nnc', '--no-gpu');
+      assert.equal(again.code, 0, again.stderr);
+      assert.ok(existsSync(path.join(work, 'elsewhere', 'seed.nnc', 'manifest.json')));
+    } finally {
+      process.chdir(cwd);
     }
+  });
+
+  it('--out naming a file or a folder that is not a compiled model: one line, nothing replaced', async () => {
+    const file = modelSource('taken', 'a file');
+    const r = await nnc('build', SEED, '--out', file);
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /^nnc build: .*taken: exists and is not a folder\n$/);
+    const folder = path.dirname(file);
+    const other = await nnc('build', SEED, '--out', folder);
+    assert.equal(other.code, 1);
+    assert.match(other.stderr, /not a compiled model and not empty; choose another --out\n$/);
+    assert.equal(readFileSync(file, 'utf8'), 'a file');
   });
 
   describe('mistakes are one line each, exit 1, no stack trace', () => {

@@ -1,4 +1,5 @@
 import { strict as assert } from 'node:assert';
+import { paramInfo } from '../../compiler/package/model-info';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -168,7 +169,7 @@ describe('checkModelGradients', () => {
     const unused = b.param('unused.w', { shape: [3], dtype: 'f32' }, { init: { kind: 'ones' } });
     b.output('grad:unused.w', b.emit('constant', [], { value: 0, shape: [3] }));
     const training = b.build();
-    const report = checkCompiledGradients({ ...m, training, params: [...m.params, b.node(unused)] }, { directions: 1 });
+    const report = checkCompiledGradients({ ...m, training, params: [...m.params, b.node(unused)], paramInfo: [...m.paramInfo, paramInfo(b.node(unused))] }, { directions: 1 });
     const entry = report.params.find((p) => p.name === 'unused.w');
     assert.deepEqual(entry && [entry.analytic, entry.numeric, entry.passed], [0, 0, true]);
   });

@@ -119,7 +119,7 @@ describe('nnc train', function () {
     const other = writeTinyModel(path.join(work, 'other.ts'), { epochs: 6, alpha: 0.5 });
     const changed = await nnc('train', other, '--backend', 'reference', '--resume', run);
     assert.equal(changed.code, 1);
-    assert.match(changed.stderr, /other\.ts is not the model file the checkpoint .* was trained from/);
+    assert.match(changed.stderr, /other\.ts is not the model the checkpoint .* was trained from/);
     oneLine(changed.stderr);
     const batch = await nnc('train', modelFile, '--backend', 'reference', '--resume', run, '--batch-size', '8');
     assert.equal(batch.code, 1);

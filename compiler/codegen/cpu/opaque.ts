@@ -7,7 +7,7 @@ import type { Node } from '../../ir/types';
 import { attrAxis, attrAxes } from '../../ops/util/attrs';
 import type { WatFunction } from './wat/module';
 import { emitRowSoftmax, emitSoftmaxCrossEntropy } from './wat/softmax';
-import { emitMeanAll, emitStoreConstant } from './wat/scalarKernels';
+import { emitMeanAll, emitRowReduce, emitStoreConstant } from './wat/scalarKernels';
 
 export interface OpaqueContext {
   readonly name: string;
@@ -27,6 +27,14 @@ function lastAxisRows(shape: readonly number[]): { rows: number; cols: number } 
   return { rows: size(shape.slice(0, -1)), cols: shape[shape.length - 1] };
 }
 
+/** A sum or mean over the last axis alone (MSE's per-example mean, its gradient's row sums). */
+function lastAxisReduction(ctx: OpaqueContext, mean: boolean): WatFunction[] | null {
+  const [x] = ctx.inputs;
+  const axes = attrAxes(ctx.node.op, ctx.node.attrs, x.shape.length);
+  if (x.shape.length < 1 || axes.length !== 1 || axes[0] !== x.shape.length - 1 || size(x.shape) < 1) return null;
+  return [emitRowReduce({ name: ctx.name, ...lastAxisRows(x.shape), input: x.offset, output: ctx.out, mean })];
+}
+
 const RULES: ReadonlyMap<string, OpaqueRule> = new Map<string, OpaqueRule>([
   ['softmax', (ctx) => {
     const [x] = ctx.inputs;
@@ -43,9 +51,10 @@ const RULES: ReadonlyMap<string, OpaqueRule> = new Map<string, OpaqueRule>([
   }],
   ['reduceMean', (ctx) => {
     const [x] = ctx.inputs;
-    if (size(ctx.outShape) !== 1 || size(x.shape) < 1) return null;
-    return [emitMeanAll({ name: ctx.name, count: size(x.shape), input: x.offset, output: ctx.out })];
+    if (size(ctx.outShape) === 1 && size(x.shape) >= 1) return [emitMeanAll({ name: ctx.name, count: size(x.shape), input: x.offset, output: ctx.out })];
+    return lastAxisReduction(ctx, true);
   }],
+  ['reduceSum', (ctx) => lastAxisReduction(ctx, false)],
   // The batch is bound when the program is built, so the count is a constant by then.
   ['shapeCount', (ctx) => {
     const [x] = ctx.inputs;

@@ -1,50 +1,52 @@
-// Runs one CpuProgram: its wasm module over its own memory, JS steps for opaque nodes without
-// a WAT rule. Dropout masks are drawn by the program's first kernel from the state this
-// sets to Rng(seed) (the sequence the reference interpreter draws, so both see the same masks).
+// Runs one compiled CPU program: its WebAssembly module over its own shared memory, on one
+// thread (calling the exports directly) or on a worker pool, and its host steps through the
+// HostOps the engine was given. Dropout masks are drawn by the program's first kernel from
+// the state this sets to Rng(seed) (the sequence the reference interpreter draws, so both
+// see the same masks).
 
-import type { CpuProgram, ValueSlot } from '../../../compiler/codegen/cpu/program';
-import { assembleWatSync, sharedMemory } from '../../../compiler/codegen/cpu/wat/module';
-import { getOp } from '../../../compiler/ops/index';
-import { tensor } from '../../../compiler/ir/tensor';
-import type { Node } from '../../../compiler/ir/types';
+import type { CpuProgram, HostNode, Slot } from '../../../format/manifest';
 import { Rng } from '../../../format/rng';
-import { ThreadPool } from './threads';
+import type { HostOps } from './host-ops';
+import { sharedMemory, ThreadPool } from './threads';
 
-type KernelFn = (tid: number, nth: number) => void;
+type Segment = (tid: number, nth: number) => void;
+
+export interface RunnerOptions {
+  /** Threads to run the segments on; 1 calls the exports on the calling thread. */
+  readonly threads: number;
+  /** Required when the program has host steps. */
+  readonly hostOps?: HostOps;
+}
 
 export class ProgramRunner {
-  private readonly views = new Map<number, Float32Array>();
+  /** Views by slot; the memory never grows (the plan is static), so they stay valid. */
+  private readonly views = new Map<Slot, Float32Array>();
 
   private constructor(
     readonly program: CpuProgram,
     readonly memory: WebAssembly.Memory,
-    private readonly segments: Map<string, KernelFn>,
-    private readonly nodes: Map<number, Node>,
+    private readonly segments: ReadonlyMap<string, Segment>,
     private readonly pool: ThreadPool | null,
+    private readonly hostOps: HostOps | undefined,
   ) {}
 
-  /** Runs the program's wasm segments on `program.threads` threads (worker_threads over the shared memory). */
-  static async createThreaded(program: CpuProgram): Promise<ProgramRunner> {
-    if (program.threads <= 1) return ProgramRunner.create(program);
+  /** Instantiates `module` (the program's .wasm) over a new memory and fills the program's constants. */
+  static create(program: CpuProgram, module: WebAssembly.Module, opts: RunnerOptions): ProgramRunner {
     const memory = sharedMemory(program.pages);
-    const module = new WebAssembly.Module(assembleWatSync(program.wat));
-    const pool = await ThreadPool.create(module, memory, program.threads, { abortAddress: program.abortAddress });
-    return ProgramRunner.assemble(program, memory, new Map(), pool);
-  }
-
-  /** Synchronous (after `loadAssembler()`), so an engine can compile a new batch size mid-epoch. */
-  static create(program: CpuProgram): ProgramRunner {
-    const bytes = assembleWatSync(program.wat);
-    const memory = sharedMemory(program.pages);
-    const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } });
-    const segments = new Map<string, KernelFn>();
-    for (const s of program.steps) if (s.kind === 'wasm') segments.set(s.segment, instance.exports[s.segment] as KernelFn);
-    return ProgramRunner.assemble(program, memory, segments, null);
-  }
-
-  private static assemble(program: CpuProgram, memory: WebAssembly.Memory, segments: Map<string, KernelFn>, pool: ThreadPool | null): ProgramRunner {
-    const nodes = new Map(program.graph.nodes.map((n) => [n.id, n]));
-    const runner = new ProgramRunner(program, memory, segments, nodes, pool);
+    const wanted = program.steps.flatMap((s) => (s.kind === 'wasm' ? [s.segment] : []));
+    const segments = new Map<string, Segment>();
+    let pool: ThreadPool | null = null;
+    if (opts.threads > 1) {
+      pool = ThreadPool.createSync(module, memory, opts.threads, { abortAddress: program.abortAddress });
+    } else {
+      const exports = new WebAssembly.Instance(module, { env: { memory } }).exports;
+      for (const name of wanted) {
+        const fn = exports[name];
+        if (typeof fn !== 'function') throw new Error(`${program.file}: the module has no exported function '${name}'`);
+        segments.set(name, fn as Segment);
+      }
+    }
+    const runner = new ProgramRunner(program, memory, segments, pool, opts.hostOps);
     for (const c of program.constants) runner.view(c.offset, c.count).fill(c.value);
     return runner;
   }
@@ -57,35 +59,31 @@ export class ProgramRunner {
     return new Float32Array(this.memory.buffer, offset, count);
   }
 
-  slot(id: number): ValueSlot {
-    const s = this.program.slots.get(id);
-    if (!s) throw new Error(`value %${id} has no buffer`);
-    return s;
-  }
-
-  /** A view of value `id` in memory; cached, since the memory never grows (the plan is static). */
-  valueView(id: number): Float32Array {
-    let v = this.views.get(id);
+  slotView(slot: Slot): Float32Array {
+    let v = this.views.get(slot);
     if (!v) {
-      const s = this.slot(id);
-      v = this.view(s.offset, s.shape.reduce((a, b) => a * b, 1));
-      this.views.set(id, v);
+      v = this.view(slot.offset, slot.shape.reduce((a, b) => a * b, 1));
+      this.views.set(slot, v);
     }
     return v;
   }
 
-  inputId(name: string): number {
-    return this.idOf('input', name);
+  input(name: string): Float32Array {
+    return this.named(this.program.inputs, 'input', name);
   }
 
-  paramId(name: string): number {
-    return this.idOf('param', name);
+  output(name: string): Float32Array {
+    return this.named(this.program.outputs, 'output', name);
   }
 
-  private idOf(op: string, name: string): number {
-    const n = this.program.graph.nodes.find((x) => x.op === op && x.attrs.name === name);
-    if (!n) throw new Error(`the program has no ${op} '${name}'`);
-    return n.id;
+  param(name: string): Float32Array {
+    return this.named(this.program.params, 'param', name);
+  }
+
+  private named(slots: { readonly [name: string]: Slot }, what: string, name: string): Float32Array {
+    const s = Object.prototype.hasOwnProperty.call(slots, name) ? slots[name] : undefined;
+    if (!s) throw new Error(`${this.program.file}: the program has no ${what} '${name}'`);
+    return this.slotView(s);
   }
 
   writeF32(offset: number, value: number): void {
@@ -100,19 +98,18 @@ export class ProgramRunner {
   run(seed: number): void {
     if (this.program.rngState >= 0) new Uint32Array(this.memory.buffer, this.program.rngState, 4).set(new Rng(seed).state());
     for (const step of this.program.steps) {
-      if (step.kind === 'wasm') {
-        if (this.pool) this.pool.run(step.segment);
-        else (this.segments.get(step.segment) as KernelFn)(0, 1);
-      }
-      else if (step.kind === 'js') this.runOpaque(step.node);
+      if (step.kind === 'host') this.runHost(step.node);
+      else if (this.pool) this.pool.run(step.segment);
+      else (this.segments.get(step.segment) as Segment)(0, 1);
     }
   }
 
-  /** Small opaque nodes (softmax, the loss head) run their float64 reference on the values in memory. */
-  private runOpaque(id: number): void {
-    const node = this.nodes.get(id) as Node;
-    const inputs = node.inputs.map((i) => tensor(this.slot(i).shape, this.valueView(i)));
-    const out = getOp(node.op).evaluate(inputs, node.attrs, { outShape: this.slot(id).shape, batch: this.program.batch, random: () => 0 });
-    this.valueView(id).set(out.data);
+  private runHost(node: HostNode): void {
+    if (!this.hostOps) throw new Error(`${this.program.file}: host step ${node.op} (%${node.id}) has no host ops to run it`);
+    const inputs = node.inputs.map((s) => ({ shape: s.shape, data: this.slotView(s) }));
+    const out = this.slotView(node.output);
+    const result = this.hostOps(node, inputs, this.program.batch);
+    if (result.length !== out.length) throw new Error(`${this.program.file}: host op ${node.op} (%${node.id}) returned ${result.length} values for shape [${node.output.shape}]`);
+    out.set(result);
   }
 }

@@ -18,6 +18,24 @@ export interface ThreadPoolOptions {
   readonly abortAddress?: number;
 }
 
+/** How long a synchronous start waits for the workers (each starts in well under a second). */
+const START_TIMEOUT_MS = 60_000;
+
+interface Spawned {
+  readonly threads: number;
+  readonly workers: readonly Worker[];
+  readonly control: SharedArrayBuffer;
+  readonly names: readonly string[];
+  readonly kernels: readonly Kernel[];
+  readonly heap: Int32Array;
+  readonly abortAddress: number;
+}
+
+/** The memory every CPU program runs over: shared (the workers see it), never grown. */
+export function sharedMemory(pages: number): WebAssembly.Memory {
+  return new WebAssembly.Memory({ initial: pages, maximum: pages, shared: true });
+}
+
 export class ThreadPool {
   private broken: string | null = null;
   private disposed = false;
@@ -34,30 +52,63 @@ export class ThreadPool {
 
   /** Instantiates `module` on `threads` threads (default: the machine's parallelism). */
   static async create(module: WebAssembly.Module, memory: WebAssembly.Memory, threads = availableParallelism(), options: ThreadPoolOptions = {}): Promise<ThreadPool> {
-    if (!Number.isInteger(threads) || threads < 1) throw new Error(`thread pool: thread count must be a positive integer, got ${threads}`);
-    if (!(memory.buffer instanceof SharedArrayBuffer)) throw new Error('thread pool: the wasm memory must be shared');
-    const abortAddress = options.abortAddress ?? -1;
-    const instance = await WebAssembly.instantiate(module, { env: { memory } });
-    const names = Object.keys(instance.exports).filter((k) => typeof instance.exports[k] === 'function');
-    const kernels = names.map((n) => instance.exports[n] as Kernel);
-    const controlBuffer = new SharedArrayBuffer(CONTROL_BYTES);
-    const workers: Worker[] = [];
+    const s = ThreadPool.spawn(module, memory, threads, options);
     try {
-      for (let tid = 1; tid < threads; tid++) {
-        const workerData: WorkerData = { module, memory, control: controlBuffer, tid, threads, names, abortAddress };
-        workers.push(new Worker(WORKER_SOURCE, { eval: true, workerData }));
-      }
-      await Promise.all(workers.map((w, i) => new Promise<void>((resolve, reject) => {
+      await Promise.all(s.workers.map((w, i) => new Promise<void>((resolve, reject) => {
         w.once('message', () => resolve());
         w.once('error', (e: Error) => reject(new Error(`thread pool: worker ${i + 1} failed to start: ${e.message}`)));
       })));
     } catch (e) {
-      await Promise.all(workers.map((w) => w.terminate()));
+      await Promise.all(s.workers.map((w) => w.terminate()));
       throw e;
     }
-    for (const w of workers) w.unref();
-    return new ThreadPool(threads, workers, new Int32Array(controlBuffer), kernels,
-      new Map(names.map((n, i) => [n, i])), new Int32Array(memory.buffer), abortAddress);
+    return ThreadPool.started(s);
+  }
+
+  /**
+   * As create, blocking until the workers are up (Atomics.wait on the main thread is allowed
+   * in Node), so an engine can start a program's pool the first time a call needs it.
+   */
+  static createSync(module: WebAssembly.Module, memory: WebAssembly.Memory, threads = availableParallelism(), options: ThreadPoolOptions = {}): ThreadPool {
+    const s = ThreadPool.spawn(module, memory, threads, options);
+    const ctl = new Int32Array(s.control);
+    const deadline = Date.now() + START_TIMEOUT_MS;
+    for (let ready = Atomics.load(ctl, CONTROL.ready); ready < threads - 1; ready = Atomics.load(ctl, CONTROL.ready)) {
+      const left = deadline - Date.now();
+      if (left <= 0) {
+        for (const w of s.workers) void w.terminate();
+        throw new Error(`thread pool: ${threads - 1 - ready} of ${threads - 1} workers did not start within ${START_TIMEOUT_MS / 1000} s`);
+      }
+      Atomics.wait(ctl, CONTROL.ready, ready, left);
+    }
+    return ThreadPool.started(s);
+  }
+
+  private static spawn(module: WebAssembly.Module, memory: WebAssembly.Memory, threads: number, options: ThreadPoolOptions): Spawned {
+    if (!Number.isInteger(threads) || threads < 1) throw new Error(`thread pool: thread count must be a positive integer, got ${threads}`);
+    if (!(memory.buffer instanceof SharedArrayBuffer)) throw new Error('thread pool: the wasm memory must be shared');
+    const abortAddress = options.abortAddress ?? -1;
+    const instance = new WebAssembly.Instance(module, { env: { memory } });
+    const names = Object.keys(instance.exports).filter((k) => typeof instance.exports[k] === 'function');
+    const control = new SharedArrayBuffer(CONTROL_BYTES);
+    const workers: Worker[] = [];
+    for (let tid = 1; tid < threads; tid++) {
+      const workerData: WorkerData = { module, memory, control, tid, threads, names, abortAddress };
+      workers.push(new Worker(WORKER_SOURCE, { eval: true, workerData }));
+    }
+    return { threads, workers, control, names, kernels: names.map((n) => instance.exports[n] as Kernel), heap: new Int32Array(memory.buffer), abortAddress };
+  }
+
+  /** The pool over started workers; throws (stopping them) if one failed to instantiate the module. */
+  private static started(s: Spawned): ThreadPool {
+    const pool = new ThreadPool(s.threads, s.workers, new Int32Array(s.control), s.kernels, new Map(s.names.map((n, i) => [n, i])), s.heap, s.abortAddress);
+    if (Atomics.load(pool.control, CONTROL.failed) !== 0) {
+      const message = pool.message();
+      pool.dispose();
+      throw new Error(`thread pool: a worker failed to start: ${message}`);
+    }
+    for (const w of s.workers) w.unref();
+    return pool;
   }
 
   /** Runs export `name`(tid, threads) on every thread; returns when all have returned. */

@@ -2,8 +2,15 @@
 // ran last (its params and optimizer slots are updated in place by the compiled update),
 // or in plain arrays between programs. Moving it costs a copy of params and slots.
 
+import type { CpuUpdateLayout } from '../../../format/manifest';
 import type { NamedTensor } from '../../engine';
 import type { ProgramRunner } from './program-runner';
+
+function regionOf(u: CpuUpdateLayout, slot: string): number {
+  const at = u.slots[slot];
+  if (at === undefined) throw new Error(`the compiled update has no optimizer slot '${slot}'`);
+  return at;
+}
 
 export class TrainingMemory {
   readonly shapes: readonly (readonly number[])[];
@@ -20,14 +27,14 @@ export class TrainingMemory {
   }
 
   paramViews(r: ProgramRunner, names: readonly string[]): Float32Array[] {
-    return names.map((n) => r.valueView(r.paramId(n)));
+    return names.map((n) => r.param(n));
   }
 
   /** Slot views in a training program's memory (its update region, or fresh arrays if it has none). */
   slotViews(r: ProgramRunner): Map<string, Float32Array[]> {
     const u = r.program.update;
     if (!u) return this.slots;
-    return new Map(this.slotNames.map((s) => [s, this.params.map((p, k) => r.view((u.slots.get(s) as number) + u.paramOffsets[k], p.length))]));
+    return new Map(this.slotNames.map((s) => [s, this.params.map((p, k) => r.view(regionOf(u, s) + u.paramOffsets[k], p.length))]));
   }
 
   /** Makes `r` the home of the training state. */

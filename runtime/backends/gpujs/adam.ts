@@ -3,15 +3,22 @@
 // kernel's own output texture, so each kernel exists twice (ping and pong) and successive
 // steps alternate: a step's outputs are written by one instance and read, on the next
 // step, by the other. A result stays valid until the step after next overwrites it.
+//
+// The kernels come from the compiled model (one set per training program); the state
+// belongs to the parameter, so programs of different batch sizes share it. The ping/pong
+// choice is the parameter's, not the program's: whichever program runs a step, the
+// instance it uses is never the one that wrote the state it reads.
 
 import type { GPU } from 'gpu.js';
-import type { AdamHyperparameters } from '../../../compiler/codegen/gpujs/adam';
-import { emitAdamKernels } from '../../../compiler/codegen/gpujs/adam';
+import type { GpuKernel } from '../../../format/manifest';
 import type { CompiledGpuKernel, GpuValue } from './kernels';
 import { compileGpuKernel, readGpuValue } from './kernels';
 
-export interface AdamSettings extends AdamHyperparameters {
+/** What the step size needs; beta1, beta2 and epsilon are also baked into the kernels. */
+export interface AdamSettings {
   readonly learningRate: number;
+  readonly beta1: number;
+  readonly beta2: number;
 }
 
 /** Keras's step size at 1-based step t: lr sqrt(1 - b2^t) / (1 - b1^t). */
@@ -20,10 +27,40 @@ export function adamStepSize(s: AdamSettings, step: number): number {
   return (s.learningRate * Math.sqrt(1 - s.beta2 ** step)) / (1 - s.beta1 ** step);
 }
 
+/** One param's Adam kernel sources: (m, g) -> m', (v, g) -> v', (p, m', v'; lrT) -> p'. */
+export interface AdamSources {
+  readonly m: GpuKernel;
+  readonly v: GpuKernel;
+  readonly param: GpuKernel;
+}
+
 interface AdamInstance {
   readonly m: CompiledGpuKernel;
   readonly v: CompiledGpuKernel;
   readonly param: CompiledGpuKernel;
+}
+
+/** One param's Adam kernels compiled twice: ping and pong. */
+export interface AdamKernels {
+  readonly instances: readonly [AdamInstance, AdamInstance];
+  destroy(): void;
+}
+
+export function compileAdamKernels(gpu: GPU, sources: AdamSources): AdamKernels {
+  const instance = (): AdamInstance => ({
+    m: compileGpuKernel(gpu, sources.m), v: compileGpuKernel(gpu, sources.v), param: compileGpuKernel(gpu, sources.param),
+  });
+  const instances: [AdamInstance, AdamInstance] = [instance(), instance()];
+  return {
+    instances,
+    destroy() {
+      for (const k of instances) {
+        k.m.destroy();
+        k.v.destroy();
+        k.param.destroy();
+      }
+    },
+  };
 }
 
 export interface AdamState {
@@ -33,17 +70,11 @@ export interface AdamState {
 }
 
 export class GpuAdamParam {
-  private readonly instances: readonly [AdamInstance, AdamInstance];
   private next = 0;
   private current: { param: GpuValue; m: GpuValue; v: GpuValue };
 
   /** `initial` is the parameter's row-major data; m and v start at zero. */
-  constructor(gpu: GPU, readonly shape: readonly number[], private readonly settings: AdamSettings, initial: Float32Array) {
-    const sources = emitAdamKernels(shape, settings);
-    const instance = (): AdamInstance => ({
-      m: compileGpuKernel(gpu, sources.m), v: compileGpuKernel(gpu, sources.v), param: compileGpuKernel(gpu, sources.param),
-    });
-    this.instances = [instance(), instance()];
+  constructor(readonly shape: readonly number[], private readonly settings: AdamSettings, initial: Float32Array) {
     this.current = { param: Float32Array.from(initial), m: new Float32Array(initial.length), v: new Float32Array(initial.length) };
   }
 
@@ -52,9 +83,9 @@ export class GpuAdamParam {
     return this.current.param;
   }
 
-  /** One Adam step with gradient `grad` at 1-based step `step`; returns the new value. */
-  update(grad: GpuValue, step: number): GpuValue {
-    const k = this.instances[this.next];
+  /** One Adam step with `kernels`, gradient `grad`, at 1-based step `step`; returns the new value. */
+  update(kernels: AdamKernels, grad: GpuValue, step: number): GpuValue {
+    const k = kernels.instances[this.next];
     this.next = 1 - this.next;
     const m = k.m.run([this.current.m, grad]);
     const v = k.v.run([this.current.v, grad]);
@@ -69,13 +100,5 @@ export class GpuAdamParam {
 
   setState(state: AdamState): void {
     this.current = { param: Float32Array.from(state.param), m: Float32Array.from(state.m), v: Float32Array.from(state.v) };
-  }
-
-  destroy(): void {
-    for (const k of this.instances) {
-      k.m.destroy();
-      k.v.destroy();
-      k.param.destroy();
-    }
   }
 }

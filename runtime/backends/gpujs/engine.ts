@@ -1,146 +1,196 @@
-// The gpu.js Engine: the simplified training graph run as fused gpu.js kernels (see
-// codegen/gpujs/fuse.ts) in pipeline mode (values stay textures between kernels; only the
-// loss and the outputs come back each step), parameters updated on the GPU by
-// double-buffered Adam kernels. Nodes
-// without a gpu.js kernel (small host-side ops such as shapeCount) run their float64
-// reference on the host. Dropout masks come from the same RNG sequence as every backend.
+// The gpu.js Engine: runs a compiled model's GPU programs (one per mode and batch size,
+// each a list of gpu.js kernels; see program.ts) in pipeline mode, so values stay textures
+// between kernels and only the loss and the outputs come back each step. Parameters are
+// updated on the GPU by the programs' double-buffered Adam kernels (adam.ts). A program's
+// kernels are compiled when it is first used. Dropout masks come from the same RNG
+// sequence as every backend. Training needs a program of exactly the batch's size
+// (EngineError otherwise); evaluate and predict split other sizes into the compiled ones.
 
 import type { GPU } from 'gpu.js';
-import type { CompiledModel } from '../../../compiler/pipeline';
-import type { Graph, Node } from '../../../compiler/ir/types';
-import { bindShape, shapeSize } from '../../../compiler/ir/types';
-import { simplify } from '../../../compiler/passes/simplify';
-import { planGpuKernels } from '../../../compiler/codegen/gpujs/fuse';
-import { getOp } from '../../../compiler/ops/index';
-import { tensor } from '../../../compiler/ir/tensor';
-import type { ConstraintSpec } from '../../../format/spec';
-import type { BatchResult, Engine, TrainingState } from '../../engine';
+import type { CompiledModelFiles, GpuProgram, Manifest, ModelIO } from '../../../format/manifest';
+import { EngineError, type BatchResult, type Engine, type TrainingState } from '../../engine';
 import { initializeParams } from '../../params/init';
 import { applyConstraint } from '../../params/constraints';
-import { countCorrect, modelIO } from '../io-shapes';
-import { Rng } from '../../../format/rng';
-import { compileGpuNode, readGpuValue, type CompiledGpuNode, type GpuValue } from './kernels';
+import { countCorrect } from '../io-shapes';
 import { GpuAdamParam } from './adam';
 import { createGpuContext } from './context';
+import { readGpuValue, type GpuValue } from './kernels';
+import { loadGpuProgram, type LoadedGpuProgram } from './program';
 
-type Step = { readonly value: number; readonly run: (values: Map<number, GpuValue>) => GpuValue };
+type AdamSpec = Extract<Manifest['optimizer'], { kind: 'adam' }>;
 
-/** One graph compiled for one batch size: its fused gpu.js kernels in order (host steps for ops without one). */
-function compileGraph(gpu: GPU, graph: Graph, batch: number, kernels: CompiledGpuNode[]): Step[] {
-  const byId = new Map(graph.nodes.map((n) => [n.id, n]));
-  return planGpuKernels(graph, batch).map((s): Step => {
-    if (s.kernel) {
-      const k = compileGpuNode(gpu, s.kernel);
-      kernels.push(k);
-      return { value: s.value, run: (values) => k.run(s.inputs.map((i) => values.get(i) as GpuValue)) };
-    }
-    const node = byId.get(s.value) as Node;
-    const outShape = bindShape(node.type.shape, batch);
-    return {
-      value: s.value,
-      run: (values) => {
-        const args = node.inputs.map((i) => tensor(bindShape((byId.get(i) as Node).type.shape, batch), readGpuValue(values.get(i) as GpuValue)));
-        return Float32Array.from(getOp(node.op).evaluate(args, node.attrs, { outShape, batch, random: () => 0 }).data);
-      },
-    };
-  });
+/** The model's Adam settings, or why the manifest cannot make a gpu.js engine. */
+function checkManifest(m: Manifest): AdamSpec | { reason: string } {
+  if (m.gpu.length === 0) return { reason: m.gpuRefusal ?? 'the compiled model has no gpu.js programs' };
+  if (m.optimizer.kind !== 'adam') return { reason: `the gpu.js backend updates with Adam only; this model uses ${m.optimizer.kind}` };
+  if (!m.gpu.some((p) => p.mode === 'infer' && p.batch === 1)) return { reason: 'the compiled model has no batch-1 gpu.js inference program' };
+  return m.optimizer;
 }
 
-export async function createGpuEngine(model: CompiledModel, seed: number): Promise<Engine | { reason: string }> {
+/** Splits `batch` rows into runs of the compiled sizes (descending), largest first; exact because size 1 is among them. */
+function chunks(batch: number, sizes: readonly number[]): { start: number; size: number }[] {
+  const out: { start: number; size: number }[] = [];
+  for (let start = 0; start < batch;) {
+    const size = sizes.find((b) => b <= batch - start) as number;
+    out.push({ start, size });
+    start += size;
+  }
+  return out;
+}
+
+const byBatch = (m: Manifest, mode: 'train' | 'infer'): Map<number, GpuProgram> =>
+  new Map(m.gpu.filter((p) => p.mode === mode).map((p) => [p.batch, p]));
+
+class GpuEngine implements Engine {
+  readonly description: string;
+  readonly inputSize: number;
+  readonly labelSize: number;
+  private readonly io: ModelIO;
+  private readonly outputSize: number;
+  private readonly programs: { readonly train: Map<number, GpuProgram>; readonly infer: Map<number, GpuProgram> };
+  /** Inference batch sizes, largest first. */
+  private readonly inferSizes: readonly number[];
+  private readonly loaded = new Map<GpuProgram, LoadedGpuProgram>();
+  private readonly names: readonly string[];
+  private readonly params: readonly GpuAdamParam[];
+  private readonly paramOf: ReadonlyMap<string, GpuAdamParam>;
+  private step = 0;
+
+  constructor(private readonly model: CompiledModelFiles, private readonly gpu: GPU, kernelClass: string, adam: AdamSpec, seed: number) {
+    const m = model.manifest;
+    this.description = `gpu (gpu.js, ${kernelClass})`;
+    this.io = m.io;
+    this.inputSize = m.io.inputSize;
+    this.labelSize = m.io.labelSize;
+    this.outputSize = m.io.outputShape.reduce((a, b) => a * b, 1);
+    this.programs = { train: byBatch(m, 'train'), infer: byBatch(m, 'infer') };
+    this.inferSizes = [...this.programs.infer.keys()].sort((a, b) => b - a);
+    this.names = m.params.map((p) => p.name);
+    this.params = initializeParams(m.params, seed).map((p) => new GpuAdamParam(p.shape, adam, p.data));
+    this.paramOf = new Map(this.names.map((n, k) => [n, this.params[k]]));
+  }
+
+  private load(p: GpuProgram): LoadedGpuProgram {
+    let l = this.loaded.get(p);
+    if (!l) { l = loadGpuProgram(this.gpu, this.model, p); this.loaded.set(p, l); }
+    return l;
+  }
+
+  private readonly param = (name: string): GpuValue => {
+    const p = this.paramOf.get(name);
+    if (!p) throw new Error(`a gpu.js program reads param ${name}, which the model does not have`);
+    return p.value;
+  };
+
+  private checkSizes(x: Float32Array, labels: Float32Array | null, batch: number): void {
+    const io = this.io;
+    if (!Number.isInteger(batch) || batch < 1) throw new EngineError(`gpu.js: batch ${batch} must be a whole number >= 1`);
+    if (x.length < batch * io.inputSize) throw new EngineError(`gpu.js: ${x.length} input values for a batch of ${batch} (${io.inputSize} per example)`);
+    if (labels && labels.length < batch * io.labelSize) throw new EngineError(`gpu.js: ${labels.length} label values for a batch of ${batch} (${io.labelSize} per example)`);
+  }
+
+  /** Runs `program` on the first `batch` rows of x and labels; returns its named outputs. */
+  private run(program: GpuProgram, x: Float32Array, labels: Float32Array, batch: number, seed: number): ReadonlyMap<string, GpuValue> {
+    const feeds = { x: x.subarray(0, batch * this.io.inputSize), labels: labels.subarray(0, batch * this.io.labelSize), param: this.param, seed };
+    return this.load(program).run(feeds);
+  }
+
+  /** One run of the inference program of exactly `batch` rows: the mean loss and the outputs. */
+  private infer(x: Float32Array, labels: Float32Array, batch: number): { loss: number; probs: Float32Array } {
+    const out = this.run(this.programs.infer.get(batch) as GpuProgram, x, labels, batch, 0);
+    return { loss: readGpuValue(out.get('loss') as GpuValue)[0], probs: readGpuValue(out.get('probs') as GpuValue) };
+  }
+
+  trainStep(x: Float32Array, labels: Float32Array, batch: number, stepSeed: number): BatchResult {
+    this.checkSizes(x, labels, batch);
+    const program = this.programs.train.get(batch);
+    if (!program) {
+      const have = [...this.programs.train.keys()].sort((a, b) => a - b).join(', ') || 'none';
+      throw new EngineError(`gpu.js: no training program for batch ${batch} (compiled training batches: ${have})`);
+    }
+    const adam = this.load(program).adam;
+    if (!adam) throw new EngineError(`gpu.js: ${program.file} has no Adam update`);
+    const out = this.run(program, x, labels, batch, stepSeed);
+    const result: BatchResult = {
+      loss: readGpuValue(out.get('loss') as GpuValue)[0],
+      correct: countCorrect(readGpuValue(out.get('probs') as GpuValue), labels, batch, this.io),
+    };
+    this.step += 1;
+    this.params.forEach((p, k) => {
+      p.update(adam[k], out.get(`grad:${this.names[k]}`) as GpuValue, this.step);
+      const c = this.model.manifest.params[k].constraint;
+      if (c) {
+        const s = p.readState();
+        applyConstraint(c, s.param, p.shape);
+        p.setState(s);
+      }
+    });
+    return result;
+  }
+
+  evaluate(x: Float32Array, labels: Float32Array, batch: number): BatchResult {
+    this.checkSizes(x, labels, batch);
+    const io = this.io;
+    // Rows are independent and the loss is a mean (plus batch-independent regularisation),
+    // so a batch without a program of its own is the size-weighted mean of its chunks.
+    let loss = 0;
+    let correct = 0;
+    for (const { start, size } of chunks(batch, this.inferSizes)) {
+      const r = this.infer(x.subarray(start * io.inputSize), labels.subarray(start * io.labelSize), size);
+      loss += r.loss * size;
+      correct += countCorrect(r.probs, labels.subarray(start * io.labelSize), size, io);
+    }
+    return { loss: loss / batch, correct };
+  }
+
+  predict(x: Float32Array, batch: number): Float32Array {
+    this.checkSizes(x, null, batch);
+    const { io, outputSize, inferSizes } = this;
+    const out = new Float32Array(batch * outputSize);
+    for (let start = 0; start < batch; start += inferSizes[0]) {
+      const rows = Math.min(inferSizes[0], batch - start);
+      // A remainder runs in the smallest program that holds it, zero-padded (rows are independent).
+      const size = [...inferSizes].reverse().find((b) => b >= rows) as number;
+      const xs = new Float32Array(size * io.inputSize);
+      xs.set(x.subarray(start * io.inputSize, (start + rows) * io.inputSize));
+      out.set(this.infer(xs, new Float32Array(size * io.labelSize), size).probs.subarray(0, rows * outputSize), start * outputSize);
+    }
+    return out;
+  }
+
+  getState(): TrainingState {
+    const states = this.params.map((p) => p.readState());
+    const tensor = (k: number, prefix: string, data: Float32Array) => ({ name: `${prefix}${this.names[k]}`, shape: this.params[k].shape, data });
+    return {
+      params: states.map((s, k) => tensor(k, '', s.param)),
+      slots: [...states.map((s, k) => tensor(k, 'adam.m:', s.m)), ...states.map((s, k) => tensor(k, 'adam.v:', s.v))],
+      step: this.step,
+    };
+  }
+
+  setState(s: TrainingState): void {
+    const find = (name: string): Float32Array | undefined => [...s.params, ...s.slots].find((t) => t.name === name)?.data;
+    this.params.forEach((p, k) => {
+      const name = this.names[k];
+      const value = find(name);
+      if (!value) throw new Error(`state has no parameter ${name}`);
+      p.setState({ param: value, m: find(`adam.m:${name}`) ?? new Float32Array(value.length), v: find(`adam.v:${name}`) ?? new Float32Array(value.length) });
+    });
+    this.step = s.step;
+  }
+
+  dispose(): void {
+    for (const l of this.loaded.values()) l.destroy();
+    this.loaded.clear();
+    this.gpu.destroy();
+  }
+}
+
+/** An Engine running `model`'s gpu.js programs, or why there can be none here (one line). */
+export async function createGpuEngine(model: CompiledModelFiles, seed: number): Promise<Engine | { reason: string }> {
+  const adam = checkManifest(model.manifest);
+  if ('reason' in adam) return adam;
   const ctx = createGpuContext();
   if (!ctx.ok) return { reason: ctx.reason };
-  const optimizer = model.spec.optimizer;
-  if (optimizer.kind !== 'adam') return { reason: `the gpu.js backend updates with Adam only; this model uses ${optimizer.kind}` };
-  const gpu = ctx.gpu;
-  const io = modelIO(model);
-  const graphs = { train: simplify(model.training), infer: simplify(model.forward) };
-  const kernels: CompiledGpuNode[] = [];
-  const compiled = new Map<string, Step[]>();
-  const stepsFor = (mode: 'train' | 'infer', batch: number): Step[] => {
-    const key = `${mode}:${batch}`;
-    let s = compiled.get(key);
-    if (!s) { s = compileGraph(gpu, graphs[mode], batch, kernels); compiled.set(key, s); }
-    return s;
-  };
-  const initial = initializeParams(model.params, seed);
-  const names = initial.map((p) => p.name);
-  const params = initial.map((p) => new GpuAdamParam(gpu, p.shape, { ...optimizer }, p.data));
-  const constraints = model.params.map((n) => n.attrs.constraint as unknown as ConstraintSpec | undefined);
-  let step = 0;
-
-  const run = (mode: 'train' | 'infer', x: Float32Array, labels: Float32Array, batch: number, stepSeed: number): Map<number, GpuValue> => {
-    const graph = graphs[mode];
-    const values = new Map<number, GpuValue>();
-    const rng = new Rng(stepSeed);
-    for (const n of graph.nodes) {
-      if (n.op === 'input') values.set(n.id, n.attrs.name === 'x' ? x.subarray(0, batch * io.inputSize) : labels.subarray(0, batch * io.labelSize));
-      else if (n.op === 'param') values.set(n.id, params[names.indexOf(String(n.attrs.name))].value);
-      else if (n.op === 'constant') values.set(n.id, new Float32Array(shapeSize(bindShape(n.type.shape, batch))).fill(Number(n.attrs.value)));
-      else if (n.op === 'dropoutMask') {
-        const rate = Number(n.attrs.rate);
-        const mask = new Float32Array(shapeSize(bindShape(n.type.shape, batch)));
-        rng.fillMask(mask, rate, 1 / (1 - rate));
-        values.set(n.id, mask);
-      }
-    }
-    for (const s of stepsFor(mode, batch)) values.set(s.value, s.run(values));
-    return values;
-  };
-  const result = (graph: Graph, values: Map<number, GpuValue>, labels: Float32Array, batch: number): BatchResult => ({
-    loss: readGpuValue(values.get(graph.outputs.loss) as GpuValue)[0],
-    correct: countCorrect(readGpuValue(values.get(graph.outputs.probs) as GpuValue), labels, batch, io),
-  });
-
-  return {
-    description: `gpu (gpu.js, ${ctx.kernelClass})`,
-    inputSize: io.inputSize,
-    labelSize: io.labelSize,
-    trainStep(x, labels, batch, stepSeed) {
-      const values = run('train', x, labels, batch, stepSeed);
-      const out = result(graphs.train, values, labels, batch);
-      step += 1;
-      params.forEach((p, k) => {
-        p.update(values.get(graphs.train.outputs[`grad:${names[k]}`]) as GpuValue, step);
-        const c = constraints[k];
-        if (c) {
-          const s = p.readState();
-          applyConstraint(c, s.param, p.shape);
-          p.setState(s);
-        }
-      });
-      return out;
-    },
-    evaluate(x, labels, batch) {
-      return result(graphs.infer, run('infer', x, labels, batch, 0), labels, batch);
-    },
-    predict(x, batch) {
-      const values = run('infer', x, new Float32Array(batch * io.labelSize), batch, 0);
-      return readGpuValue(values.get(graphs.infer.outputs.probs) as GpuValue);
-    },
-    getState(): TrainingState {
-      const states = params.map((p) => p.readState());
-      return {
-        params: states.map((s, k) => ({ name: names[k], shape: params[k].shape, data: s.param })),
-        slots: [
-          ...states.map((s, k) => ({ name: `adam.m:${names[k]}`, shape: params[k].shape, data: s.m })),
-          ...states.map((s, k) => ({ name: `adam.v:${names[k]}`, shape: params[k].shape, data: s.v })),
-        ],
-        step,
-      };
-    },
-    setState(s) {
-      params.forEach((p, k) => {
-        const find = (name: string): Float32Array | undefined => [...s.params, ...s.slots].find((t) => t.name === name)?.data;
-        const param = find(names[k]);
-        if (!param) throw new Error(`state has no parameter ${names[k]}`);
-        p.setState({ param, m: find(`adam.m:${names[k]}`) ?? new Float32Array(param.length), v: find(`adam.v:${names[k]}`) ?? new Float32Array(param.length) });
-      });
-      step = s.step;
-    },
-    dispose() {
-      for (const k of kernels) k.destroy();
-      for (const p of params) p.destroy();
-      gpu.destroy();
-    },
-  };
+  return new GpuEngine(model, ctx.gpu, ctx.kernelClass, adam, seed);
 }

@@ -8,8 +8,6 @@ import type { WatFunction } from './module';
 import { Locals, get, i32, set } from './loopText';
 import { checkRegion, loadAt, regionKernel, storeAt, type ElementUpdate } from './optimizerRegion';
 
-export { emitNonNegConstraint, emitNormConstraint, normConstraintShape, type NonNegParams, type NormConstraintParams } from './optimizerConstraint';
-
 export interface AdamParams {
   readonly name: string;
   /** Elements in the region. */

@@ -33,6 +33,34 @@ export function emitMeanAll(p: { readonly name: string; readonly count: number; 
   ]);
 }
 
+/**
+ * output[r] = the sum (or mean) of row r's `cols` floats, for `rows` consecutive rows: a
+ * reduction over the last axis (a per-example mean, say). Summed in f64, as emitMeanAll.
+ */
+export function emitRowReduce(p: { readonly name: string; readonly rows: number; readonly cols: number; readonly input: number; readonly output: number; readonly mean: boolean }): WatFunction {
+  check(p.name, { input: p.input, output: p.output });
+  if (!Number.isInteger(p.rows) || !Number.isInteger(p.cols) || p.rows < 1 || p.cols < 1) {
+    throw new Error(`kernel '${p.name}': rows ${p.rows} and cols ${p.cols} must be positive integers`);
+  }
+  const locals = new Locals();
+  for (const v of ['a', 'end', 'o']) locals.declare(v, 'i32');
+  locals.declare('sum', 'f64');
+  const total = `(f32.demote_f64 ${p.mean ? `(f64.div ${get('sum')} (f64.const ${p.cols}))` : get('sum')})`;
+  return kernelText(p.name, locals, [
+    ONLY_THREAD_0,
+    '(loop $row',
+    `  ${set('sum', '(f64.const 0)')}`,
+    `  ${set('end', `(i32.add ${get('a')} ${i32(p.cols * 4)})`)}`,
+    '  (loop $col',
+    `    ${set('sum', `(f64.add ${get('sum')} (f64.promote_f32 (f32.load offset=${p.input} ${get('a')})))`)}`,
+    `    ${set('a', `(i32.add ${get('a')} ${i32(4)})`)}`,
+    `    (br_if $col (i32.lt_u ${get('a')} ${get('end')})))`,
+    `  (f32.store offset=${p.output} ${get('o')} ${total})`,
+    `  ${set('o', `(i32.add ${get('o')} ${i32(4)})`)}`,
+    `  (br_if $row (i32.lt_u ${get('o')} ${i32(p.rows * 4)})))`,
+  ]);
+}
+
 /** output[0] = value (f32). */
 export function emitStoreConstant(p: { readonly name: string; readonly output: number; readonly value: number }): WatFunction {
   check(p.name, { output: p.output });

@@ -77,7 +77,20 @@ describe('codegen/cpu/opaque', () => {
       assert.ok(got);
       assert.equal(firstMismatch(got, reference('reduceMean', attrs, [x], []), 1e-3, 1e-6), null);
     }), { numRuns: 40 });
-    assert.equal(await runRule('reduceMean', { axes: [1], keepDims: false }, [tensor([2, 3])], [2]), null, 'a partial mean stays a host step');
+    assert.equal(await runRule('reduceMean', { axes: [0], keepDims: false }, [tensor([2, 3])], [3]), null, 'a mean over the first axis alone stays a host step');
+  });
+
+  it('reduceMean and reduceSum over the last axis equal the reference, keepDims or not', async () => {
+    const cases = fc.tuple(shapes, fc.constantFrom('reduceMean', 'reduceSum'), fc.boolean())
+      .chain(([s, op, keep]) => fc.tuple(fc.constant(s), fc.constant(op), fc.constant(keep), values(size(s), 1e3)));
+    await fc.assert(fc.asyncProperty(cases, async ([shape, op, keepDims, data]) => {
+      const attrs = { axes: [shape.length - 1], keepDims };
+      const outShape = keepDims ? [...shape.slice(0, -1), 1] : shape.slice(0, -1);
+      const x = tensor(shape, data);
+      const got = await runRule(op, attrs, [x], outShape);
+      assert.ok(got);
+      assert.equal(firstMismatch(got, reference(op, attrs, [x], outShape), 1e-3, 1e-6), null);
+    }), { numRuns: 60 });
   });
 
   it('shapeCount stores the count of the bound shape', async () => {

@@ -14,7 +14,9 @@ import { shapeSize, type Graph, type Node } from '../../../../compiler/ir/types'
 import { fuse, type Fusion } from '../../../../compiler/passes/fuse';
 import { simplify } from '../../../../compiler/passes/simplify';
 import type { CompiledModel } from '../../../../compiler/pipeline';
+import { generateCpuProgram, type GeneratedCpuProgram } from '../../../../compiler/package/cpu';
 import { ProgramRunner } from '../../../../runtime/backends/cpu/program-runner';
+import { referenceHostOps } from '../../../../testing/host-ops';
 import { modelFeeds } from '../../../../testing/check-model';
 import { compiledModel } from '../../lower/seed-models';
 import { arbSmallModelSpec, compileSmallModel, seededSpec } from '../../../support/models';
@@ -32,11 +34,12 @@ function float32Feeds(model: CompiledModel, batch: number, seed: number): Record
   return feeds;
 }
 
-function runProgram(program: CpuProgram, feeds: Readonly<Record<string, Tensor>>, seed: number): ProgramRunner {
-  const runner = ProgramRunner.create(program);
-  for (const n of program.graph.nodes) {
-    if (n.op === 'input' || n.op === 'param') runner.valueView(n.id).set(feeds[String(n.attrs.name)].data);
-  }
+/** Runs a generated program as the runtime does, on `threads` threads, host steps by the reference. */
+function runProgram(generated: GeneratedCpuProgram, feeds: Readonly<Record<string, Tensor>>, seed: number, threads: number): ProgramRunner {
+  const { program, wasm } = generated;
+  const runner = ProgramRunner.create(program, new WebAssembly.Module(wasm), { threads, hostOps: referenceHostOps });
+  for (const name of Object.keys(program.inputs)) runner.input(name).set(feeds[name].data);
+  for (const name of Object.keys(program.params)) runner.param(name).set(feeds[name].data);
   runner.run(seed);
   return runner;
 }
@@ -65,25 +68,28 @@ function probeEveryValue(graph: Graph, program: CpuProgram): Graph {
   return { nodes: graph.nodes, outputs: { ...graph.outputs, ...probes } };
 }
 
-/** Runs the program of `graph` (already simplified) and compares each materialised value. */
+/**
+ * Generates the program of `graph` (already simplified) as `nnc build` does, runs it through
+ * the runtime and compares each materialised value (each a `probe:%id` output).
+ */
 function checkEveryValue(graph: Graph, feeds: Readonly<Record<string, Tensor>>, batch: number, seed: number): string[] {
-  const real = buildCpuProgram(fuse(graph), batch, 1);
-  const probed = buildCpuProgram(fuse(probeEveryValue(graph, real)), batch, 1);
-  assert.deepEqual(probed.steps, real.steps, 'making values outputs changed the kernels');
+  const real = generateCpuProgram(fuse(graph), 'infer', batch, null, 'real.wasm');
+  const probed = generateCpuProgram(fuse(probeEveryValue(graph, real.source)), 'infer', batch, null, 'probed.wasm');
+  assert.deepEqual(probed.source.steps, real.source.steps, 'making values outputs changed the kernels');
   const reference = interpret(graph, feeds, { seed }).values;
   const byId = new Map(graph.nodes.map((n) => [n.id, n]));
   const failures: string[] = [];
-  const compare = (runner: ProgramRunner, ids: Iterable<number>, what: string): void => {
-    for (const id of ids) {
-      const problem = mismatch(runner.valueView(id), reference.get(id) as Tensor);
-      if (problem) failures.push(`${what} %${id} = ${(byId.get(id) as Node).op} [${runner.slot(id).shape}]: ${problem}`);
+  const compare = (runner: ProgramRunner, outputs: Iterable<[string, number]>, what: string): void => {
+    for (const [name, id] of outputs) {
+      const problem = mismatch(runner.output(name), reference.get(id) as Tensor);
+      if (problem) failures.push(`${what} %${id} = ${(byId.get(id) as Node).op} [${real.source.slots.get(id)?.shape}]: ${problem}`);
     }
   };
-  const probedRunner = runProgram(probed, feeds, seed);
-  compare(probedRunner, probed.slots.keys(), 'value');
-  // The real plan shares memory between temporaries: its outputs must come out right too.
-  const realRunner = runProgram(real, feeds, seed);
-  compare(realRunner, Object.values(graph.outputs), 'output');
+  const probedRunner = runProgram(probed, feeds, seed, 1);
+  compare(probedRunner, [...probed.source.slots.keys()].map((id): [string, number] => [`probe:%${id}`, id]), 'value');
+  // The real plan shares memory between temporaries: its outputs must come out right too (on 2 threads).
+  const realRunner = runProgram(real, feeds, seed, 2);
+  compare(realRunner, Object.entries(graph.outputs), 'output');
   probedRunner.dispose();
   realRunner.dispose();
   return failures;

@@ -1,10 +1,10 @@
 import { strict as assert } from 'node:assert';
-import { assembleWat, moduleText, sharedMemory, type WatFunction } from '../../../../compiler/codegen/cpu/wat/module';
+import { assembleWat, moduleText, type WatFunction } from '../../../../compiler/codegen/cpu/wat/module';
 import { barrierAbortAddress, emitBarrier, emitStep } from '../../../../compiler/codegen/cpu/wat/barrier';
 import { emitGemm } from '../../../../compiler/codegen/cpu/wat/gemm';
 import { conv2dBackpropInputScratchBytes, emitConv2dBackpropInput } from '../../../../compiler/codegen/cpu/wat/conv-backprop-input';
 import { phaseCalls } from '../../../../compiler/codegen/cpu/wat/barrier';
-import { ThreadPool } from '../../../../runtime/backends/cpu/threads';
+import { sharedMemory, ThreadPool } from '../../../../runtime/backends/cpu/threads';
 
 const BARRIER_AT = 0;
 const SLOTS_AT = 64;
@@ -66,6 +66,27 @@ describe('ThreadPool', () => {
     } finally {
       pool.dispose();
     }
+  });
+
+  it('starts synchronously (createSync) with every worker ready to run, run after run', async () => {
+    const barrier = emitBarrier('barrier', BARRIER_AT);
+    const step = emitStep('step', [{ kernel: 'write_slot' }, { kernel: 'sum_slots' }], 'barrier');
+    const { module, memory } = await compile([writeSlot, sumSlots, barrier, step]);
+    const heap = new Int32Array(memory.buffer);
+    for (const threads of [1, 4]) {
+      const pool = ThreadPool.createSync(module, memory, threads, { abortAddress: barrierAbortAddress(BARRIER_AT) });
+      try {
+        for (let run = 0; run < 20; run++) {
+          heap[32 / 4] = run;
+          pool.run('step');
+          const expected = threads * 100 * run + (threads * (threads + 1)) / 2;
+          assert.deepEqual([...heap.subarray(SUMS_AT / 4, SUMS_AT / 4 + threads)], new Array<number>(threads).fill(expected), `${threads} threads, run ${run}`);
+        }
+      } finally {
+        pool.dispose();
+      }
+    }
+    assert.throws(() => ThreadPool.createSync(module, memory, 1.5), /thread count must be a positive integer, got 1.5/);
   });
 
   it('reproduces the single-thread GEMM result exactly on 2 threads', async () => {

@@ -1,6 +1,6 @@
 import { strict as assert } from 'assert';
 import { assembleKernel } from '../../../../compiler/codegen/gpujs/kernel';
-import { compileGpuKernel, compileGpuNode, readGpuValue } from '../../../../runtime/backends/gpujs/kernels';
+import { compileGpuKernel, compileGpuNode, parseGpuKernels, readGpuValue } from '../../../../runtime/backends/gpujs/kernels';
 import { useGpu } from '../../../support/webgl';
 
 /** out[i] = in[i] * scale + shift, with `scale` a float uniform. */
@@ -59,5 +59,27 @@ describe('gpu.js kernel runner (pipeline mode)', () => {
     const copy = readGpuValue(data);
     copy[0] = 9;
     assert.equal(data[0], 1);
+  });
+
+  it('runs a kernel read back from its JSON file as the compiler wrote it', () => {
+    const { kind: _kind, ...source } = affine(4, 1);
+    const [k] = parseGpuKernels(new TextEncoder().encode(JSON.stringify([source])), 'gpu/infer-4.json');
+    assert.deepEqual(k, source);
+    const compiled = compileGpuKernel(gpu(), k);
+    try {
+      assert.deepEqual(Array.from(readGpuValue(compiled.run([new Float32Array([1, 2, 3, 4])], [3]))), [4, 7, 10, 13]);
+    } finally {
+      compiled.destroy();
+    }
+  });
+
+  it('refuses a malformed kernel file in one line naming the file and the kernel', () => {
+    const bytes = (v: unknown): Uint8Array => new TextEncoder().encode(JSON.stringify(v));
+    const { kind: _kind, ...good } = affine(2, 0);
+    assert.throws(() => parseGpuKernels(new TextEncoder().encode('[{'), 'gpu/x.json'), /^Error: gpu\/x\.json: not JSON/);
+    assert.throws(() => parseGpuKernels(bytes({}), 'gpu/x.json'), /gpu\/x\.json: expected a list of gpu\.js kernels/);
+    assert.throws(() => parseGpuKernels(bytes([good, { ...good, source: 7 }]), 'gpu/x.json'), /gpu\/x\.json: kernel 1: label or source is not a string/);
+    assert.throws(() => parseGpuKernels(bytes([{ ...good, output: [2, 2] }]), 'gpu/x.json'), /kernel 0: shape or output is malformed/);
+    assert.throws(() => parseGpuKernels(bytes([{ ...good, args: [{ name: 'x0', shape: [-1] }] }]), 'gpu/x.json'), /kernel 0: args are not/);
   });
 });
