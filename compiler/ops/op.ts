@@ -55,6 +55,12 @@ export interface OpDef {
   readonly aliasesInput?: boolean;
   /** Sums its input down to a broadcast-compatible shape (the adjoint of broadcasting): a loop can accumulate it. */
   readonly sumsToShape?: boolean;
+  /**
+   * For contraction and window ops: false where the op's CPU kernel cannot apply an epilogue
+   * (the elementwise loop over its output, fused in), so passes/fuse leaves that loop a kernel
+   * of its own. Default true. (The gpu.js plan fuses with its own emitters' rules.)
+   */
+  readonly takesEpilogue?: boolean;
   /** Output type from input types and attributes; throws ShapeError. */
   inferType(inputs: readonly TensorType[], attrs: Attrs): TensorType;
   /** The float64 reference: slow, obvious, the oracle of every test. */

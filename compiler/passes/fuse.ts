@@ -1,7 +1,8 @@
 // fuse: Graph -> Fusion. Groups nodes into kernels by op kind, as TVM's pattern levels do:
 //  - elementwise/broadcast producers fuse into the loop of their consumers (same iteration
 //    space), and a value other kernels also need is stored as an extra kernel output;
-//  - a contraction or window op takes the loop that consumes it as its epilogue;
+//  - a contraction or window op takes the loop that consumes it as its epilogue (unless its
+//    OpDef says takesEpilogue: false);
 //  - sumTo reductions root loops, so a gradient's elementwise chain and the reductions it
 //    feeds run in one pass (PReLU backward: dx, dalpha and dbias together);
 //  - sibling loops over the same space that read the same values merge.
@@ -139,6 +140,8 @@ function whyNot(node: Node, kind: KernelKind, g: Group, users: readonly number[]
       if ((anc.get(member) as Set<number>).has(u)) return `another consumer %${u} runs before the kernel needs this value (fusing would form a cycle)`;
     }
   }
+  // Last, so this refusal means the fusion was otherwise possible.
+  if (kind === 'anchor' && getOp(node.op).takesEpilogue === false) return `${node.op} takes no epilogue: the loop over its output runs as a kernel of its own`;
   return null;
 }
 

@@ -1,5 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { GraphBuilder } from '../../compiler/ir/builder';
+import { interpret } from '../../compiler/ir/interpret';
 import { Rng } from '../../format/rng';
 import type { Tensor } from '../../compiler/ir/tensor';
 import { tensor } from '../../compiler/ir/tensor';
@@ -72,6 +73,45 @@ describe('testing/gradcheck', () => {
       assert.ok(good.passed, formatGradCheckReport(good));
       assert.ok(!bad.passed, formatGradCheckReport(bad));
     }
+  });
+
+  it('fails when any single element of the gradient is wrong, the last one and one-element params included', () => {
+    // w [2, 3], b [1] and s [] (one element each): loss = sum(w^2 * c) + sum(exp(b) * 3) + s^3.
+    const b0 = new GraphBuilder();
+    const w = b0.param('w', { shape: [2, 3], dtype: 'f32' });
+    const bias = b0.param('b', { shape: [1], dtype: 'f32' });
+    const s = b0.param('s', { shape: [], dtype: 'f32' });
+    const c = b0.input('c', { shape: [2, 3], dtype: 'f32' });
+    const three = b0.emit('constant', [], { value: 3, shape: [] });
+    const terms = [
+      b0.emit('reduceSum', [b0.emit('mul', [b0.emit('square', [w]), c])]),
+      b0.emit('reduceSum', [b0.emit('mul', [b0.emit('exp', [bias]), three])]),
+      b0.emit('mul', [b0.emit('square', [s]), s]),
+    ];
+    b0.output('loss', b0.emit('add', [b0.emit('add', [terms[0], terms[1]]), terms[2]]));
+    const feeds = { w: random([2, 3], 11), b: random([1], 12), s: tensor([], [0.7]), c: random([2, 3], 13) };
+    const problem = prepareGradCheck(b0.build(), feeds);
+    assert.ok(runGradCheck(problem).passed, 'the unaltered problem must pass');
+    const analytic = interpret(problem.gradients, problem.feeds).outputs;
+    let cases = 0;
+    for (const target of problem.targets) {
+      const x = problem.feeds[target.name];
+      for (let k = 0; k < x.data.length; k++) {
+        // The analytic gradient plus a one-hot error at element k, well above atol + rtol * |g|.
+        const b = GraphBuilder.from(problem.gradients);
+        const delta = tensor(x.shape);
+        delta.data[k] = 0.01 * (1 + Math.abs(analytic[target.output].data[k]));
+        const d = b.input('test:delta', { shape: x.shape, dtype: 'f32' });
+        b.output(target.output, b.emit('add', [problem.gradients.outputs[target.output], d]));
+        const report = runGradCheck({ ...problem, gradients: b.build(), feeds: { ...problem.feeds, 'test:delta': delta } });
+        const entry = report.entries.find((e) => e.name === target.name);
+        assert.ok(entry && !report.passed && !entry.passed, `element ${k} of ${target.name} wrong, yet:\n${formatGradCheckReport(report)}`);
+        assert.equal(entry.worst.index, k, `${target.name}: the worst element is the wrong one`);
+        assert.ok(report.entries.every((e) => e.name === target.name || e.passed), 'only the altered gradient fails');
+        cases++;
+      }
+    }
+    assert.equal(cases, 6 + 1 + 1);
   });
 
   it('checks one op with a non-scalar output through sum(y * R)', () => {

@@ -43,12 +43,13 @@ const conv2dBackpropInput: AnchorRule = {
   },
 };
 
-// conv2dBackpropFilter(x, dy): the output is dW; no epilogue (its consumer is the optimizer).
+// conv2dBackpropFilter(x, dy): the output is dW; no epilogue (the op says takesEpilogue: false,
+// so fusion never gives it one: a regularizer's term added to dW is a loop of its own).
 const conv2dBackpropFilter: AnchorRule = {
   scratchBytes: (node, [x], out) => conv2dBackpropFilterScratchBytes(geometry(node, x, out)),
   emit: (ctx) => {
     const e = ctx.epilogue;
-    if (!isPlain(e)) throw new Error('conv2dBackpropFilter takes no epilogue');
+    if (!isPlain(e)) throw new Error('conv2dBackpropFilter takes no epilogue (fusion gave it one despite takesEpilogue: false)');
     return emitConv2dBackpropFilter({
       ...geometry(ctx.node, ctx.inputs[0].shape, ctx.outShape),
       name: ctx.name, xOffset: ctx.inputs[0].offset, dyOffset: ctx.inputs[1].offset,

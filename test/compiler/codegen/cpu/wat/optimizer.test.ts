@@ -1,8 +1,6 @@
 import { strict as assert } from 'node:assert';
 import fc from 'fast-check';
-import {
-  emitAdamUpdate, emitNonNegConstraint, emitNormConstraint, emitSgdUpdate, normConstraintShape, type NormConstraintParams,
-} from '../../../../../compiler/codegen/cpu/wat/optimizer';
+import { emitAdamUpdate, emitSgdUpdate } from '../../../../../compiler/codegen/cpu/wat/optimizer';
 import { firstMismatch, loadKernels, type KernelModule } from './loopHarness';
 
 function runSplit(m: KernelModule, name: string, nth: number): void {
@@ -90,52 +88,9 @@ describe('codegen/cpu/wat/optimizer', () => {
     });
   }
 
-  it('NonNeg clamps negatives to zero and keeps the rest', async () => {
-    const count = 11;
-    const m = await loadKernels([emitNonNegConstraint({ name: 'nonneg', count, params: 16 })], 16 + count * 4 + 4);
-    const w = [-1, 2, -0.5, 0, 3, -7, 1e-8, -1e-8, 5, -2, 4];
-    m.f32(16, count).set(w);
-    m.f32(16 + count * 4, 1)[0] = -9;
-    runSplit(m, 'nonneg', 2);
-    assert.deepEqual([...m.f32(16, count)], w.map((x) => Math.fround(Math.max(x, 0))));
-    assert.equal(m.f32(16 + count * 4, 1)[0], -9, 'memory past the region is untouched');
-  });
-
-  it('MaxNorm and MinMaxNorm rescale each column to Keras\' desired norm (1..3 thread splits)', async () => {
-    const constraint = fc.oneof(
-      fc.record({ kind: fc.constant('maxNorm' as const), maxValue: fc.constantFrom(0.5, 1, 2) }),
-      fc.record({ kind: fc.constant('minMaxNorm' as const), minValue: fc.constantFrom(0, 0.5), maxValue: fc.constantFrom(1, 2), rate: fc.constantFrom(1, 0.5) }),
-    );
-    await fc.assert(fc.asyncProperty(fc.integer({ min: 1, max: 6 }), fc.integer({ min: 1, max: 11 }), constraint, fc.integer({ min: 1, max: 3 }), fc.integer(),
-      async (rows, cols, c, nth, seed) => {
-        const p: NormConstraintParams = { name: 'norm', params: 0, rows, cols, constraint: c };
-        const m = await loadKernels([emitNormConstraint(p)], rows * cols * 4);
-        const w = m.f32(0, rows * cols);
-        w.set(fc.sample(values(rows * cols), { seed, numRuns: 1 })[0]);
-        const want = Float64Array.from(w);
-        for (let j = 0; j < cols; j++) {
-          let s = 0;
-          for (let r = 0; r < rows; r++) s += want[r * cols + j] ** 2;
-          const norm = Math.sqrt(s);
-          const desired = c.kind === 'maxNorm' ? Math.min(Math.max(norm, 0), c.maxValue)
-            : c.rate * Math.min(Math.max(norm, c.minValue), c.maxValue) + (1 - c.rate) * norm;
-          for (let r = 0; r < rows; r++) want[r * cols + j] *= desired / (1e-7 + norm);
-        }
-        runSplit(m, 'norm', nth);
-        assert.equal(firstMismatch(w, want, 1e-6, 1e-5), null);
-      }), { numRuns: 40 });
-  });
-
-  it('views a tensor for a norm over leading axes, and refuses other axes in one line', () => {
-    assert.deepEqual(normConstraintShape([3, 3, 1, 32], [0, 1, 2]), { rows: 9, cols: 32 });
-    assert.deepEqual(normConstraintShape([784, 256], [0]), { rows: 784, cols: 256 });
-    assert.deepEqual(normConstraintShape([26, 26, 32], [-3]), { rows: 26, cols: 832 });
-    assert.throws(() => normConstraintShape([26, 26, 32], [1]), /axes \[1\] of a \[26, 26, 32\] tensor: only leading axes are supported/);
-  });
-
   it('rejects bad parameters in one line', () => {
     assert.throws(() => emitSgdUpdate({ name: 'sgd', count: 4, params: 0, grads: 16, momentum: 0.9, nesterov: false, lrSlot: 32 }), /update 'sgd': momentum 0.9 needs a velocity slot/);
     assert.throws(() => emitAdamUpdate({ name: 'adam', count: 0, ...region(1), beta1: 0.9, beta2: 0.999, epsilon: 1e-7 }), /update 'adam': count must be a positive integer, got 0/);
-    assert.throws(() => emitNonNegConstraint({ name: 'n', count: 4, params: 3 }), /params offset 3 is not a non-negative multiple of 4/);
+    assert.throws(() => emitSgdUpdate({ name: 'n', count: 4, params: 3, grads: 16, momentum: 0, nesterov: false, lrSlot: 32 }), /params offset 3 is not a non-negative multiple of 4/);
   });
 });
