@@ -7,7 +7,7 @@ import type { Node } from '../../ir/types';
 import { attrAxis, attrAxes } from '../../ops/util/attrs';
 import type { WatFunction } from './wat/module';
 import { emitRowSoftmax, emitSoftmaxCrossEntropy } from './wat/softmax';
-import { emitMeanAll, emitRowReduce, emitStoreConstant } from './wat/scalarKernels';
+import { emitMeanAll, emitOneHot, emitRowReduce, emitStoreConstant } from './wat/scalarKernels';
 
 export interface OpaqueContext {
   readonly name: string;
@@ -48,6 +48,19 @@ const RULES: ReadonlyMap<string, OpaqueRule> = new Map<string, OpaqueRule>([
     return [emitSoftmaxCrossEntropy({
       name: ctx.name, batch: rows, classes: cols, logits: logits.offset, labels: labels.offset, labelKind: 'onehot', lossPerExample: ctx.out,
     })];
+  }],
+  ['sparseSoftmaxCrossEntropy', (ctx) => {
+    const [logits, labels] = ctx.inputs;
+    if (logits.shape.length !== 2) return null;
+    const { rows, cols } = lastAxisRows(logits.shape);
+    return [emitSoftmaxCrossEntropy({
+      name: ctx.name, batch: rows, classes: cols, logits: logits.offset, labels: labels.offset, labelKind: 'sparse', lossPerExample: ctx.out,
+    })];
+  }],
+  ['oneHot', (ctx) => {
+    const [labels] = ctx.inputs;
+    const depth = ctx.outShape[ctx.outShape.length - 1];
+    return [emitOneHot({ name: ctx.name, rows: size(labels.shape), depth, labels: labels.offset, output: ctx.out })];
   }],
   ['reduceMean', (ctx) => {
     const [x] = ctx.inputs;

@@ -61,6 +61,36 @@ export function emitRowReduce(p: { readonly name: string; readonly rows: number;
   ]);
 }
 
+/**
+ * One-hot rows of `depth` for `rows` labels stored as f32 class indices; a label outside
+ * [0, depth) gives a row of zeros, as the op's reference (TensorFlow's one_hot).
+ */
+export function emitOneHot(p: { readonly name: string; readonly rows: number; readonly depth: number; readonly labels: number; readonly output: number }): WatFunction {
+  check(p.name, { labels: p.labels, output: p.output });
+  if (!Number.isInteger(p.rows) || !Number.isInteger(p.depth) || p.rows < 1 || p.depth < 1) {
+    throw new Error(`kernel '${p.name}': rows ${p.rows} and depth ${p.depth} must be positive integers`);
+  }
+  const locals = new Locals();
+  for (const v of ['n', 'o', 'end', 'label']) locals.declare(v, 'i32');
+  locals.declare('x', 'f32');
+  return kernelText(p.name, locals, [
+    ONLY_THREAD_0,
+    '(loop $row',
+    `  ${set('end', `(i32.add ${get('o')} ${i32(p.depth * 4)})`)}`,
+    `  ${set('x', `(f32.load offset=${p.labels} (i32.shl ${get('n')} ${i32(2)}))`)}`,
+    `  ${set('label', `(i32.trunc_sat_f32_s ${get('x')})`)}`,
+    '  (loop $zero',
+    `    (f32.store offset=${p.output} ${get('o')} (f32.const 0))`,
+    `    ${set('o', `(i32.add ${get('o')} ${i32(4)})`)}`,
+    `    (br_if $zero (i32.lt_u ${get('o')} ${get('end')})))`,
+    // Whole labels in range only: 2.5 or -1 is no class.
+    `  (if (i32.and (f32.eq ${get('x')} (f32.convert_i32_s ${get('label')})) (i32.lt_u ${get('label')} ${i32(p.depth)}))`,
+    `    (then (f32.store offset=${p.output} (i32.sub ${get('end')} (i32.shl (i32.sub ${i32(p.depth)} ${get('label')}) ${i32(2)})) (f32.const 1))))`,
+    `  ${set('n', `(i32.add ${get('n')} ${i32(1)})`)}`,
+    `  (br_if $row (i32.lt_u ${get('n')} ${i32(p.rows)})))`,
+  ]);
+}
+
 /** output[0] = value (f32). */
 export function emitStoreConstant(p: { readonly name: string; readonly output: number; readonly value: number }): WatFunction {
   check(p.name, { output: p.output });

@@ -93,6 +93,29 @@ describe('codegen/cpu/opaque', () => {
     }), { numRuns: 60 });
   });
 
+  it('sparseSoftmaxCrossEntropy equals the reference', async () => {
+    const cases = fc.tuple(fc.integer({ min: 1, max: 9 }), fc.integer({ min: 1, max: 12 })).chain(([n, c]) =>
+      fc.tuple(fc.constant([n, c]), values(n * c, 40), fc.array(fc.integer({ min: 0, max: c - 1 }), { minLength: n, maxLength: n })));
+    await fc.assert(fc.asyncProperty(cases, async ([shape, logits, classes]) => {
+      const inputs = [tensor(shape, logits), tensor([shape[0]], classes)];
+      const got = await runRule('sparseSoftmaxCrossEntropy', {}, inputs, [shape[0]]);
+      assert.ok(got);
+      assert.equal(firstMismatch(got, reference('sparseSoftmaxCrossEntropy', {}, inputs, [shape[0]]), 1e-4, 1e-5), null);
+    }), { numRuns: 40 });
+  });
+
+  it('oneHot equals the reference, labels out of range or not whole included', async () => {
+    const cases = fc.tuple(fc.integer({ min: 1, max: 9 }), fc.integer({ min: 1, max: 6 })).chain(([n, depth]) =>
+      fc.tuple(fc.constant(depth), fc.array(fc.oneof(fc.integer({ min: -2, max: depth + 1 }), fc.constantFrom(0.5, 2.5)), { minLength: n, maxLength: n })));
+    await fc.assert(fc.asyncProperty(cases, async ([depth, labels]) => {
+      const inputs = [tensor([labels.length], labels)];
+      const outShape = [labels.length, depth];
+      const got = await runRule('oneHot', { depth }, inputs, outShape);
+      assert.ok(got);
+      assert.deepEqual(Array.from(got), Array.from(reference('oneHot', { depth }, inputs, outShape)));
+    }), { numRuns: 60 });
+  });
+
   it('shapeCount stores the count of the bound shape', async () => {
     const got = await runRule('shapeCount', { axes: [0, 2] }, [tensor([250, 3, 4])], []);
     assert.deepEqual(got && Array.from(got), [1000]);
