@@ -1,7 +1,9 @@
 // npm run bench: the seed models' training step (batch 250: forward, backward, Adam) in nnc
 // and in PyTorch, in the same run, side by side, as ms/step and ratios. A benchmark, not a
 // test: run it on a quiet machine; every figure is a median of timed steps after warm-up.
-//   npm run bench -- [--steps N] [--warmup N] [--backend cpu|gpu] [--threads N] [--no-peer]
+//   npm run bench -- [--steps N] [--warmup N] [--backend cpu|gpu] [--threads N] [--no-peer] [--save FILE]
+// --save writes the figures with the machine they came from (docs/results/bench-step.json feeds
+// the README's speed table).
 
 import { availableParallelism, loadavg } from 'node:os';
 import { spawnSync } from 'node:child_process';
@@ -10,6 +12,8 @@ import { parseArgs } from 'node:util';
 import * as path from 'node:path';
 import { compile } from '../compiler/pipeline';
 import { createEngine, type CompiledBackendName } from '../runtime/backends/index';
+import { provenance, type BenchResult } from '../scripts/results-tables';
+import { writeFileSync } from 'node:fs';
 
 const BATCH = 250;
 /** Floating-point work of one PReLU training step at batch 250 (convolutions and GEMMs dominate). */
@@ -56,7 +60,7 @@ function timeTorch(model: string, steps: number, warmup: number, threads: number
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { steps: { type: 'string' }, warmup: { type: 'string' }, backend: { type: 'string' }, threads: { type: 'string' }, 'no-peer': { type: 'boolean' } } });
+  const { values } = parseArgs({ options: { steps: { type: 'string' }, warmup: { type: 'string' }, backend: { type: 'string' }, threads: { type: 'string' }, 'no-peer': { type: 'boolean' }, save: { type: 'string' } } });
   const steps = Number(values.steps ?? 10);
   const warmup = Number(values.warmup ?? 2);
   const backend = (values.backend ?? 'cpu') as CompiledBackendName;
@@ -65,6 +69,7 @@ async function main(): Promise<void> {
   const rows: string[][] = [['model', 'nnc ms/step', 'PyTorch ms/step', 'nnc speedup (images/s)', 'nnc GFLOP/s', 'share of peak']];
   const nncMs: Record<string, number> = {};
   const torchMs: Record<string, number> = {};
+  const saved: { model: string; nncMs: number; peerMs: number | null }[] = [];
   for (const m of ['prelu', 'relu']) {
     const nnc = await timeNnc(`mnist-${m}`, backend, steps, warmup);
     const peer = values['no-peer'] ? 'peer not run (--no-peer)' : timeTorch(m, steps, warmup, threads);
@@ -72,6 +77,7 @@ async function main(): Promise<void> {
     const gflops = GFLOP_PER_STEP / (nnc.median / 1000);
     const peerText = typeof peer === 'string' ? peer : peer.median.toFixed(1);
     if (typeof peer !== 'string') torchMs[m] = peer.median;
+    saved.push({ model: `mnist-${m}`, nncMs: nnc.median, peerMs: typeof peer === 'string' ? null : peer.median });
     rows.push([`mnist-${m}`, nnc.median.toFixed(1), peerText, typeof peer === 'string' ? '-' : `${(peer.median / nnc.median).toFixed(2)}x`,
       gflops.toFixed(1), `${((100 * gflops) / (GFLOPS_PER_CORE * threads)).toFixed(0)}% of ${GFLOPS_PER_CORE * threads} GFLOP/s`]);
   }
@@ -79,6 +85,11 @@ async function main(): Promise<void> {
   for (const r of rows) console.log(r.map((c, k) => c.padEnd(widths[k])).join('  '));
   console.log(`PReLU over ReLU: nnc ${((nncMs.prelu / nncMs.relu - 1) * 100).toFixed(0)}% slower` +
     (torchMs.prelu && torchMs.relu ? `, PyTorch ${((torchMs.prelu / torchMs.relu - 1) * 100).toFixed(0)}% slower` : ''));
+  if (values.save) {
+    const result: BenchResult = { provenance: provenance(`npm run bench -- --steps ${steps} --warmup ${warmup}`, threads), rows: saved };
+    writeFileSync(values.save, JSON.stringify(result, null, 1) + '\n');
+    console.log(`Wrote ${values.save}`);
+  }
   console.log(`(GFLOP/s counts ${GFLOP_PER_STEP} GFLOP per step for both models; peak = ${GFLOPS_PER_CORE} GFLOP/s per core, nnc's WAT GEMM on the seed shapes, bench/kernels/gemm.ts.)`);
 }
 

@@ -6,29 +6,18 @@
 //     --seeds  also seeds 2-5 of every model (seeds/, seeds.json): about 5x longer
 //     --peer   also PyTorch's ReLU run (bench/peer/torch_train.py) where /usr/bin/python3 has torch
 
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import { RESULTS_DIR, SEED_MODELS, currentTables, readJson, renderReadme, type Provenance, type SeedResults } from './results-tables';
+import { RESULTS_DIR, SEED_MODELS, currentTables, provenance, readJson, renderReadme, type Provenance, type SeedResults } from './results-tables';
 
 const ROOT = path.resolve(__dirname, '..');
 const NNC = path.join(ROOT, 'bin', 'nnc.js');
 
 interface HistoryJson { readonly test?: { readonly loss: number; readonly accuracy: number } }
 
-function provenance(command: string, threads: number): Provenance {
-  const git = (args: string[]): string => execFileSync('git', args, { cwd: ROOT, encoding: 'utf8' }).trim();
-  const dirty = git(['status', '--porcelain', '--untracked-files=no']) !== '';
-  return {
-    nnc: (readJson<{ version: string }>(path.join(ROOT, 'package.json'))).version,
-    commit: git(['rev-parse', 'HEAD']) + (dirty ? ' (with uncommitted changes)' : ''),
-    command, backend: 'cpu', threads,
-    machine: { cpu: os.cpus()[0]?.model.trim() ?? 'unknown', cores: os.availableParallelism(), node: process.version, platform: `${os.platform()} ${os.arch()}` },
-    date: new Date().toISOString(),
-  };
-}
 
 /** Runs nnc with its output shown and kept; fails loudly (this is a maintainer's tool). */
 function nnc(args: readonly string[]): string {

@@ -2,9 +2,12 @@
 // (never typed by hand): `npm run reproduce` rewrites them between their markers, and a
 // test fails when the README and the files disagree.
 
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 
+const ROOT = path.resolve(__dirname, '..');
 export const RESULTS_DIR = path.resolve(__dirname, '..', 'docs', 'results');
 export const SEED_MODELS = ['mnist-relu', 'mnist-prelu-zeros', 'mnist-prelu'] as const;
 
@@ -16,6 +19,19 @@ export interface Provenance {
   readonly threads: number;
   readonly machine: { readonly cpu: string; readonly cores: number; readonly node: string; readonly platform: string };
   readonly date: string;
+}
+
+/** Where a result came from: the code (version, commit), the command and the machine. */
+export function provenance(command: string, threads: number): Provenance {
+  const git = (args: string[]): string => execFileSync('git', args, { cwd: ROOT, encoding: 'utf8' }).trim();
+  const dirty = git(['status', '--porcelain', '--untracked-files=no']) !== '';
+  return {
+    nnc: (readJson<{ version: string }>(path.join(ROOT, 'package.json'))).version,
+    commit: git(['rev-parse', 'HEAD']) + (dirty ? ' (with uncommitted changes)' : ''),
+    command, backend: 'cpu', threads,
+    machine: { cpu: os.cpus()[0]?.model.trim() ?? 'unknown', cores: os.availableParallelism(), node: process.version, platform: `${os.platform()} ${os.arch()}` },
+    date: new Date().toISOString(),
+  };
 }
 
 export interface SeedResults {
