@@ -4,6 +4,7 @@
 //   npm run bench -- [--steps N] [--warmup N] [--backend cpu|gpu] [--threads N] [--no-peer] [--save FILE]
 // --save writes the figures with the machine they came from (docs/results/bench-step.json feeds
 // the README's speed table).
+//   npm run bench -- --inference [...]: inference against onnxruntime instead (bench/inference.ts)
 
 import { availableParallelism, loadavg } from 'node:os';
 import { spawnSync } from 'node:child_process';
@@ -65,6 +66,7 @@ async function main(): Promise<void> {
   const warmup = Number(values.warmup ?? 2);
   const backend = (values.backend ?? 'cpu') as CompiledBackendName;
   const threads = Number(values.threads ?? availableParallelism());
+  const startLoad = loadavg()[0];
   console.log(`nnc step benchmark: batch ${BATCH}, ${steps} timed steps after ${warmup} warm-up, backend ${backend}, ${availableParallelism()} cores, load ${loadavg()[0].toFixed(1)}`);
   const rows: string[][] = [['model', 'nnc ms/step', 'PyTorch ms/step', 'nnc speedup (images/s)', 'nnc GFLOP/s', 'share of peak']];
   const nncMs: Record<string, number> = {};
@@ -86,11 +88,15 @@ async function main(): Promise<void> {
   console.log(`PReLU over ReLU: nnc ${((nncMs.prelu / nncMs.relu - 1) * 100).toFixed(0)}% slower` +
     (torchMs.prelu && torchMs.relu ? `, PyTorch ${((torchMs.prelu / torchMs.relu - 1) * 100).toFixed(0)}% slower` : ''));
   if (values.save) {
-    const result: BenchResult = { provenance: provenance(`npm run bench -- --steps ${steps} --warmup ${warmup}`, threads), rows: saved };
+    const result: BenchResult = { provenance: provenance(`npm run bench -- --steps ${steps} --warmup ${warmup}`, threads), load: startLoad, rows: saved };
     writeFileSync(values.save, JSON.stringify(result, null, 1) + '\n');
     console.log(`Wrote ${values.save}`);
   }
   console.log(`(GFLOP/s counts ${GFLOP_PER_STEP} GFLOP per step for both models; peak = ${GFLOPS_PER_CORE} GFLOP/s per core, nnc's WAT GEMM on the seed shapes, bench/kernels/gemm.ts.)`);
 }
 
-main().catch((e: unknown) => { console.error(e instanceof Error ? e.message : String(e)); process.exitCode = 1; });
+// `npm run bench -- --inference`: inference against onnxruntime instead (bench/inference.ts).
+const run = process.argv.includes('--inference')
+  ? (require('./inference') as typeof import('./inference')).main(process.argv.slice(2).filter((a) => a !== '--inference'))
+  : main();
+run.catch((e: unknown) => { console.error(e instanceof Error ? e.message : String(e)); process.exitCode = 1; });

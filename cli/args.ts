@@ -2,6 +2,7 @@
 
 import { parseArgs } from 'node:util';
 import { UsageError } from './command';
+import { escapeText } from './escape';
 
 export type OptionSpec = { readonly type: 'string' | 'boolean'; readonly multiple?: boolean; readonly short?: string };
 
@@ -24,14 +25,23 @@ export function stringOption(p: ParsedArgs, name: string): string | undefined {
   return typeof v === 'string' ? v : undefined;
 }
 
-/** A positive integer option, e.g. --epochs; names the option and value when wrong. */
-export function intOption(p: ParsedArgs, name: string, opts: { min?: number } = {}): number | undefined {
+/**
+ * An integer option, e.g. --epochs: decimal digits only (no 1e2, 0x2, 2.0, +2 or spaces, which
+ * Number() would take), within [min, max]; names the option, the range and the value when wrong.
+ */
+export function intOption(p: ParsedArgs, name: string, opts: { min?: number; max?: number } = {}): number | undefined {
   const v = stringOption(p, name);
-  if (v === undefined) return undefined;
-  const n = Number(v);
+  return v === undefined ? undefined : parseIntStrict(v, `--${name}`, opts);
+}
+
+/** `value` as an integer in [min, max] (default 1 .. 2^53-1), or a UsageError naming `what`. */
+export function parseIntStrict(value: string, what: string, opts: { min?: number; max?: number } = {}): number {
   const min = opts.min ?? 1;
-  if (!Number.isInteger(n) || n < min) throw new UsageError(`--${name} must be an integer >= ${min}, got '${v}'`);
-  return n;
+  const max = opts.max ?? Number.MAX_SAFE_INTEGER;
+  const n = /^[0-9]{1,16}$/.test(value) ? Number(value) : NaN;
+  if (Number.isSafeInteger(n) && n >= min && n <= max) return n;
+  const range = opts.max === undefined && (Number.isNaN(n) || n < min) ? `>= ${min}` : `from ${min} to ${max}`;
+  throw new UsageError(`${what} must be an integer ${range}, got '${escapeText(value)}'`);
 }
 
 export function onePositional(p: ParsedArgs, what: string): string {

@@ -3,6 +3,7 @@
 import type { Command } from './command';
 import { UsageError } from './command';
 import { nncVersion } from '../compiler/package/version';
+import { escapeText } from './escape';
 
 /**
  * Each command's module loads only when it runs (require, not a static import): running a
@@ -22,7 +23,10 @@ const COMMANDS: readonly CommandEntry[] = [
   { name: 'eval', summary: 'evaluate saved weights of a model on the test set', load: () => (require('./commands/eval') as typeof import('./commands/eval')).command },
   { name: 'predict', summary: 'classify the images of an IDX file with trained weights', load: () => (require('./commands/predict') as typeof import('./commands/predict')).command },
   { name: 'compare', summary: 'train several models alike and report their curves side by side', load: () => (require('./commands/compare') as typeof import('./commands/compare')).command },
+  { name: 'web', summary: 'write a web page that trains and runs the model in the browser (WebGL, WebAssembly)', load: () => (require('./commands/web') as typeof import('./commands/web')).command },
+  { name: 'serve', summary: 'serve a folder from nnc web on 127.0.0.1, cross-origin isolated', load: () => (require('./commands/serve') as typeof import('./commands/serve')).command },
   { name: 'check', summary: "check every parameter's gradient against finite differences (float64)", load: () => (require('./commands/check') as typeof import('./commands/check')).command },
+  { name: 'export', summary: 'write a model with trained weights as an ONNX file (onnxruntime, PyTorch tools)', load: () => (require('./commands/export') as typeof import('./commands/export')).command },
 ];
 
 function help(): string {
@@ -50,7 +54,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   }
   const entry = COMMANDS.find((c) => c.name === name);
   if (!entry) {
-    process.stderr.write(`nnc: unknown command '${name}' (one of ${COMMANDS.map((c) => c.name).join(', ')})\n`);
+    process.stderr.write(`nnc: unknown command '${escapeText(name)}' (one of ${COMMANDS.map((c) => c.name).join(', ')})\n`);
     return 1;
   }
   const cmd = entry.load();
@@ -58,7 +62,8 @@ export async function main(argv: readonly string[]): Promise<number> {
     return await cmd.run(rest);
   } catch (e) {
     if (e instanceof UsageError) {
-      process.stderr.write(`nnc ${cmd.name}: ${e.message}\n`);
+      // Escaped: a path or value in the message must not split the line or drive the terminal.
+      process.stderr.write(`nnc ${cmd.name}: ${escapeText(e.message)}\n`);
       return 1;
     }
     throw e;

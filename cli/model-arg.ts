@@ -7,6 +7,8 @@ import type { CompiledModelFiles, Manifest } from '../format/manifest';
 import type { BuildOptions, CompiledModel } from '../compiler/pipeline';
 import { isCompiledModelDir, readCompiledModel } from '../runtime/model-files';
 import { UsageError } from './command';
+import { escapeText } from './escape';
+import { type BatchOrigin, explainSizeLimits } from './resources';
 
 export interface ModelArg {
   /** What the user named: a model file or a compiled model folder. */
@@ -37,7 +39,7 @@ export async function openModel(arg: string): Promise<ModelArg | null> {
   const { compileFile } = (require('../compiler/pipeline') as typeof import('../compiler/pipeline'));
   const result = compileFile(arg);
   if (!result.ok) {
-    for (const d of result.diagnostics) process.stderr.write(d + '\n');
+    for (const d of result.diagnostics) process.stderr.write(escapeText(d) + '\n');
     return null;
   }
   return sourceModel(result.model, arg);
@@ -74,10 +76,14 @@ export function sizesFor(batchSize: number, train: number, inference: readonly n
 /**
  * The compiled model with programs for `sizes`: built now from a model file, or checked
  * against a compiled model's programs (a missing training size is a one-line error before
- * any training starts; a missing inference size runs one example at a time).
+ * any training starts; a missing inference size runs one example at a time). A program too
+ * large to build is one line naming `origin`'s flag, or the model.
  */
-export async function compiledFor(m: ModelArg, sizes: BuildOptions): Promise<CompiledModelFiles> {
-  if (m.front !== null) return (require('../compiler/pipeline') as typeof import('../compiler/pipeline')).buildModel(m.front, sizes);
+export async function compiledFor(m: ModelArg, sizes: BuildOptions, origin: BatchOrigin | null = null): Promise<CompiledModelFiles> {
+  if (m.front !== null) {
+    const front = m.front;
+    return explainSizeLimits(m.arg, origin, () => (require('../compiler/pipeline') as typeof import('../compiler/pipeline')).buildModel(front, sizes));
+  }
   const compiled = m.compiled as CompiledModelFiles;
   const have = compiled.manifest.cpu.filter((p) => p.mode === 'train').map((p) => p.batch);
   const missing = (sizes.trainBatches ?? []).filter((b) => !have.includes(b));

@@ -8,8 +8,7 @@
 // Every user mistake comes back as `file:line:col: message` lines; only nnc's own bugs throw.
 
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { parseModelFile, parseModelSource, formatDiagnostic, type FrontendResult } from './dsl/frontend';
+import { readModelFile, parseModelSource, formatDiagnostic, type FrontendResult } from './dsl/frontend';
 import type { ModelSpec } from './dsl/spec';
 import { lowerModel, LowerError, type LayerInfo } from './lower/lower';
 import { grad } from './autodiff/grad';
@@ -23,6 +22,7 @@ import { modelIO, paramInfo } from './package/model-info';
 import { generateCpuProgram } from './package/cpu';
 import { generateGpuProgram, GpuRefusal } from './package/gpu';
 import { packageModel, type GeneratedCpu, type GeneratedGpu } from './package/package';
+import { withProgramSize } from './package/sizes';
 
 export const STAGES = ['parse', 'lower', 'differentiate', 'simplify', 'fuse', 'plan + generate cpu', 'generate gpu.js', 'package'] as const;
 
@@ -71,7 +71,10 @@ export async function compile(path: string, opts: BuildOptions = {}): Promise<Bu
 
 /** parse, lower, differentiate. */
 export function compileFile(path: string): CompileResult {
-  return compileFrontend(parseModelFile(path), path, () => sha256(readFileSync(path)));
+  // Read once: the hash is of exactly the bytes that were parsed.
+  const read = readModelFile(path);
+  if (!read.ok) return { ok: false, diagnostics: read.diagnostics.map(formatDiagnostic) };
+  return compileFrontend(parseModelSource(read.text, path), path, () => sha256(read.bytes));
 }
 
 export function compileSource(source: string, file: string): CompileResult {
@@ -130,8 +133,8 @@ export async function buildModel(model: CompiledModel, opts: BuildOptions = {}):
   const programs = programSizes(model.spec.fit.batchSize, opts);
   const optimizerFor = (mode: ProgramMode): ModelSpec['optimizer'] | null => (mode === 'train' ? model.spec.optimizer : null);
   await loadAssembler();
-  const cpu: GeneratedCpu[] = programs.map(({ mode, batch }) =>
-    generateCpuProgram(kernels[mode], mode, batch, optimizerFor(mode), `cpu/${mode}-${batch}.wasm`));
+  const cpu: GeneratedCpu[] = programs.map(({ mode, batch }) => withProgramSize(model, mode, batch,
+    () => generateCpuProgram(kernels[mode], mode, batch, optimizerFor(mode), `cpu/${mode}-${batch}.wasm`)));
   const gpu = opts.gpu === false ? { refusal: 'built without gpu.js programs (--no-gpu)' } : generateGpu(model, graphs, programs);
   return packageModel(model, cpu, gpu);
 }

@@ -42,6 +42,8 @@ export interface SeedResults {
 
 export interface BenchResult {
   readonly provenance: Provenance;
+  /** The 1-minute load average when the bench started: above the core count, the machine was shared. */
+  readonly load: number;
   readonly rows: readonly { readonly model: string; readonly nncMs: number; readonly peerMs: number | null }[];
 }
 
@@ -87,7 +89,7 @@ export function seedsTable(r: SeedResults): string {
 export function benchTable(b: BenchResult): string {
   const rows = b.rows.map((r) => `| ${r.model} | ${r.nncMs.toFixed(1)} | ${r.peerMs === null ? '-' : r.peerMs.toFixed(1)} | ${r.peerMs === null ? '-' : `${(r.peerMs / r.nncMs).toFixed(2)}x`} |`);
   return ['| model | nnc ms/step | PyTorch ms/step | nnc images/s vs PyTorch |', '|---|---|---|---|', ...rows, '',
-    `Measured by \`${b.provenance.command}\` (${machineLine(b.provenance)}).`].join('\n');
+    `Measured by \`${b.provenance.command}\` (${machineLine(b.provenance)}; load average ${b.load.toFixed(1)} at the start).`].join('\n');
 }
 
 /** The README with every generated table replaced from the result files. */

@@ -1,13 +1,16 @@
 // Where a training step's time goes, kernel by kernel: compiles a model's training program
 // for one thread, runs it once for realistic memory contents, then times every WAT kernel
 // alone (best wall time and mean CPU time of `runs` calls) and the whole step.
-// Run: npx tsx bench/kernels/profile.ts [model] [runs]      (model: mnist-prelu by default)
+// Run: npx tsx bench/kernels/profile.ts [model] [runs] [train|infer] [batch]
+//      (model: mnist-prelu, mode: train, batch: the model's fit.batchSize by default;
+//       infer profiles the inference program that predict runs)
 
 import * as path from 'node:path';
 import { compileFile, fused } from '../../compiler/pipeline';
 import { generateCpuProgram } from '../../compiler/package/cpu';
 import { loadAssembler } from '../../compiler/codegen/cpu/wat/module';
 import { ProgramRunner } from '../../runtime/backends/cpu/program-runner';
+import { nodePools } from '../../runtime/backends/cpu/threads';
 import { timeRuns } from './timing';
 
 type Kernel = (tid: number, nth: number) => void;
@@ -18,9 +21,10 @@ async function main(): Promise<void> {
   const compiled = compileFile(path.join(__dirname, '..', '..', 'models', `${model}.ts`));
   if (!compiled.ok) throw new Error(compiled.diagnostics.join('\n'));
   await loadAssembler();
-  const batch = compiled.model.spec.fit.batchSize;
-  const fusion = fused(compiled.model).train;
-  const generated = generateCpuProgram(fusion, 'train', batch, compiled.model.spec.optimizer, 'profile.wasm');
+  const mode = process.argv[4] === 'infer' ? 'infer' : 'train';
+  const batch = Number(process.argv[5] ?? compiled.model.spec.fit.batchSize);
+  const fusion = fused(compiled.model)[mode];
+  const generated = generateCpuProgram(fusion, mode, batch, mode === 'train' ? compiled.model.spec.optimizer : null, 'profile.wasm');
   const program = generated.source;
   const module = new WebAssembly.Module(generated.wasm);
   const ops = new Map(fusion.graph.nodes.map((n) => [n.id, n.op]));
@@ -31,7 +35,7 @@ async function main(): Promise<void> {
     const anchor = k.anchor === null ? null : ops.get(k.anchor);
     return anchor ? `${anchor} + ${k.nodes.length - 1} fused` : k.nodes.map((id) => ops.get(id)).slice(0, 3).join(',') + (k.nodes.length > 3 ? ',...' : '');
   };
-  const runner = ProgramRunner.create(generated.program, module, { threads: 1 });
+  const runner = ProgramRunner.create(generated.program, module, { threads: 1, pools: nodePools });
   // Small deterministic values everywhere but the barrier and constants, then one real step.
   const f32 = new Float32Array(runner.memory.buffer);
   for (let i = 64; i < f32.length; i++) f32[i] = (((i * 2654435761) >>> 0) % 2000) / 1e5 - 0.01;
@@ -50,7 +54,7 @@ async function main(): Promise<void> {
   const whole = timeRuns(() => runner.run(1), runs);
   const sumWall = rows.reduce((s, r) => s + r.wall, 0);
   const sumCpu = rows.reduce((s, r) => s + r.cpu, 0);
-  console.log(`${model}, batch ${batch}, 1 thread: each kernel alone, best wall ms | mean CPU ms of ${runs} runs`);
+  console.log(`${model}, ${mode === 'train' ? 'training step' : 'inference'}, batch ${batch}, 1 thread: each kernel alone, best wall ms | mean CPU ms of ${runs} runs`);
   for (const r of [...rows].sort((a, b) => b.cpu - a.cpu)) {
     console.log(`${`${r.name} ${describe(r.name)}`.slice(0, 48).padEnd(48)}${r.wall.toFixed(2).padStart(9)}${r.cpu.toFixed(2).padStart(9)}${(100 * r.cpu / sumCpu).toFixed(1).padStart(7)}%`);
   }

@@ -16,8 +16,11 @@ import { type RunSettings, describePlan, freshPlan, settingsFor } from './train-
 import { createProgressView } from './train-progress';
 import { executeRun } from './train-run';
 import { safeName, timestampedDir, writeReportOrWarn } from './train-output';
-import { INTERRUPTED_EXIT_CODE, withInterrupt } from './train-signal';
+import { RunStopped, withInterrupt } from './train-signal';
 import type { BackendName } from '../../runtime/backends/index';
+import { escapeText, shellQuote } from '../escape';
+import { RunFolder } from './run-folder';
+import { identityOf, type RunPlan } from './train-plan';
 
 const usage = `Usage: nnc compare <a.ts|a.nnc> <b.ts|b.nnc> [more ...] [options]
 
@@ -28,6 +31,7 @@ of them overlaid, their SVG/PNG charts, and each model's own run in a subfolder.
 Options:
 ${RUN_OPTIONS_HELP}
   --out <dir>        where to write the comparison (default: runs/compare-<timestamp>/)
+  --force            replace the comparison already in --out (only nnc's files there are removed)
   -h, --help         show this help
 `;
 
@@ -35,7 +39,7 @@ export const command: Command = {
   name: 'compare',
   usage,
   async run(args) {
-    const p = parseCommandArgs(args, { ...RUN_OPTIONS, out: { type: 'string' } });
+    const p = parseCommandArgs(args, { ...RUN_OPTIONS, out: { type: 'string' }, force: { type: 'boolean' } });
     if (p.values.help) { process.stdout.write(usage); return 0; }
     if (p.positionals.length < 2) throw new UsageError(`expected at least two model files to compare, got ${p.positionals.length === 0 ? 'none' : p.positionals.join(' ')}`);
     const overrides = readOverrides(p);
@@ -47,35 +51,48 @@ export const command: Command = {
     return asUsageErrors(async () => {
       const settings = settingsFor(models[0], overrides);
       models.slice(1).forEach((m) => noteOwnSettings(m, settings));
-      return compareModels(models, settings, { backend, threads }, out ?? timestampedDir('runs', 'compare'));
+      const folder = RunFolder.fresh(out ?? timestampedDir('runs', 'compare'), { force: p.values.force === true, command: 'nnc compare', flag: '--out', resumable: false });
+      try {
+        return await compareModels(models, settings, { backend, threads }, folder);
+      } finally {
+        folder.release();
+      }
     });
   },
 };
 
 async function compareModels(
-  models: readonly ModelArg[], settings: RunSettings, exec: { backend: BackendName; threads?: number }, outDir: string,
+  models: readonly ModelArg[], settings: RunSettings, exec: { backend: BackendName; threads?: number }, folder: RunFolder,
 ): Promise<number> {
-  const warn = (line: string): void => { process.stderr.write(line + '\n'); };
+  const warn = (line: string): void => { process.stderr.write(escapeText(line) + '\n'); };
+  const outDir = folder.dir;
   const cache = new DataCache();
   const dirs = uniqueNames(models.map((m) => safeName(m.facts.name)));
-  const plans = [];
+  const plans: RunPlan[] = [];
+  // Every model is planned (data, programs, sizes checked) before the first one trains.
   for (const [i, m] of models.entries()) plans.push(await freshPlan(m, settings, exec.backend, path.join(outDir, dirs[i]), cache));
+  folder.begin(null);
   const runs: ReportRun[] = [];
   for (const [i, plan] of plans.entries()) {
-    process.stdout.write(`[${i + 1}/${plans.length}] ${describePlan(plan)}\n`);
+    process.stdout.write(escapeText(`[${i + 1}/${plans.length}] ${describePlan(plan)}`) + '\n');
+    const sub = RunFolder.fresh(plan.outDir, { force: false, command: 'nnc compare', flag: '--out', resumable: false });
     try {
+      sub.begin(identityOf(plan));
       const outcome = await withInterrupt((signal) => executeRun(plan, { signal, progress: createProgressView(process.stdout), notice: warn, threads: exec.threads }), warn);
       process.stdout.write(`Test loss: ${outcome.test.loss} / Test accuracy: ${outcome.test.accuracy}\n`);
       runs.push({ name: plan.model.facts.name, history: outcome.history, test: outcome.test, secondsPerEpoch: outcome.secondsPerEpoch, params: plan.model.facts.paramCount });
     } catch (e) {
-      if (!(e instanceof TrainingInterrupted)) throw e;
-      warn(`Interrupted while training ${plan.model.facts.name}; finished runs are in ${outDir}, and this one can be resumed with: nnc train ${plan.model.arg} --resume ${plan.outDir}`);
-      return INTERRUPTED_EXIT_CODE;
+      if (!(e instanceof RunStopped)) throw e;
+      warn(`Interrupted (${e.signal}) while training ${plan.model.facts.name}; finished runs are in ${outDir}, and this one can be resumed with: `
+        + `nnc train ${shellQuote(plan.model.arg)} --resume ${shellQuote(plan.outDir)}`);
+      return e.exitCode;
+    } finally {
+      sub.release();
     }
   }
   const report = await writeReportOrWarn(outDir, runs, warn);
   process.stdout.write('\n' + comparisonTable(runs) + '\n');
-  process.stdout.write(report === null ? `Runs are in ${outDir}\n` : `Wrote ${report} and the charts beside it; each run is in its subfolder\n`);
+  process.stdout.write(escapeText(report === null ? `Runs are in ${outDir}` : `Wrote ${report} and the charts beside it; each run is in its subfolder`) + '\n');
   return 0;
 }
 
@@ -85,7 +102,7 @@ function noteOwnSettings(model: ModelArg, shared: RunSettings): void {
   const differs = (['epochs', 'batchSize', 'seed', 'shuffle', 'validationSplit', 'data'] as const)
     .filter((k) => own[k] !== shared[k])
     .map((k) => `${k} ${String(own[k])} -> ${String(shared[k])}`);
-  if (differs.length > 0) process.stderr.write(`nnc compare: ${model.arg}: trained with the shared settings (${differs.join(', ')})\n`);
+  if (differs.length > 0) process.stderr.write(escapeText(`nnc compare: ${model.arg}: trained with the shared settings (${differs.join(', ')})`) + '\n');
 }
 
 function uniqueNames(names: readonly string[]): string[] {

@@ -3,14 +3,17 @@
 
 import type { Command } from '../command';
 import { UsageError } from '../command';
-import { intOption, onePositional, parseCommandArgs } from '../args';
+import { onePositional, parseCommandArgs } from '../args';
+import { escapeText } from '../escape';
 import { checkInputShape, loadIdxImages } from '../../runtime/data/dataset';
 import { loadWeights } from '../../runtime/io/weights';
 import { predict } from '../../runtime/train/evaluate';
-import { nonEmpty, readBackend, readThreads } from './train-args';
+import { BACKEND_HELP, BATCH_SIZE_HELP, nonEmpty, readBackend, readBatchSize, readThreads } from './train-args';
 import { asUsageErrors } from './train-errors';
 import { compiledFor, openModel } from '../model-arg';
+import { checkRunFits } from '../resources';
 import { createRunEngine } from '../engine';
+import { checkFiniteWeights } from './weights-check';
 
 const usage = `Usage: nnc predict <model.ts|model.nnc> --weights <file> --input <images> [options]
 
@@ -22,9 +25,8 @@ Options:
   --weights <file>   the safetensors file of trained weights (required)
   --input <file>     the IDX images file to classify (required)
   --json             print one JSON object per line: {"index", "class", "probabilities"}
-  --batch-size <n>   examples per batch (default: the model's fit.batchSize)
-  --backend <name>   cpu (default), gpu, or reference (the slow float64 oracle)
-  --threads <n>      CPU backend threads (default: one per core)
+${BATCH_SIZE_HELP}
+${BACKEND_HELP}
   -h, --help         show this help
 `;
 
@@ -42,7 +44,7 @@ export const command: Command = {
     if (weights === undefined) throw new UsageError('--weights <file> is required (e.g. runs/<model>-<timestamp>/weights.safetensors)');
     const input = nonEmpty(p, 'input');
     if (input === undefined) throw new UsageError('--input <file> is required (an IDX images file)');
-    const batchSizeFlag = intOption(p, 'batch-size');
+    const batchSizeFlag = readBatchSize(p);
     const backend = readBackend(p);
     const threads = readThreads(p);
     return asUsageErrors(async () => {
@@ -52,10 +54,14 @@ export const command: Command = {
       const ds = { ...images, labels: new Uint8Array(images.count), classes: model.facts.io.classes };
       checkInputShape(ds, model.facts.io.inputShape, input);
       const batchSize = batchSizeFlag ?? model.facts.fit.batchSize;
-      const compiled = await compiledFor(model, { trainBatches: [], inferBatches: [batchSize, images.count % batchSize].filter((b) => b > 0) });
-      const engine = await createRunEngine(model, compiled, { backend, seed: model.facts.fit.seed, threads, notice: (l) => process.stderr.write(l + '\n') });
+      const origin = { value: batchSize, flag: batchSizeFlag === undefined ? null : '--batch-size' };
+      const inferBatches = [batchSize, images.count % batchSize].filter((b) => b > 0);
+      const compiled = await compiledFor(model, { trainBatches: [], inferBatches }, origin);
+      checkRunFits(model.arg, compiled, { backend, trainBatches: [], inferBatches, examples: images.count }, origin);
+      const engine = await createRunEngine(model, compiled, { backend, seed: model.facts.fit.seed, threads, notice: (l) => process.stderr.write(escapeText(l) + '\n') });
       try {
         loadWeights(engine, weights);
+        checkFiniteWeights(engine, weights);
         const probs = predict(engine, ds, batchSize);
         process.stdout.write(formatPredictions(probs, images.count, model.facts.io.classes, p.values.json === true));
         return 0;

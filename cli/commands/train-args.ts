@@ -1,9 +1,13 @@
 // Options shared by `nnc train`, `nnc eval` and `nnc compare`, parsed into typed values.
+// Every integer is decimal digits within the range `--help` prints (RUN_LIMITS, which the
+// checkpoint reader shares).
 
 import type { OptionSpec, ParsedArgs } from '../args';
 import { intOption, stringOption } from '../args';
 import { UsageError } from '../command';
+import { escapeText } from '../escape';
 import type { BackendName } from '../../runtime/backends/index';
+import { RUN_LIMITS } from '../../runtime/train/run-limits';
 
 const BACKENDS: readonly BackendName[] = ['cpu', 'gpu', 'reference'];
 
@@ -27,24 +31,28 @@ export interface Overrides {
 
 export function readOverrides(p: ParsedArgs): Overrides {
   return {
-    epochs: intOption(p, 'epochs'),
-    batchSize: intOption(p, 'batch-size'),
-    seed: intOption(p, 'seed', { min: 0 }),
+    epochs: intOption(p, 'epochs', RUN_LIMITS.epochs),
+    batchSize: readBatchSize(p),
+    seed: intOption(p, 'seed', RUN_LIMITS.seed),
     data: nonEmpty(p, 'data'),
   };
+}
+
+export function readBatchSize(p: ParsedArgs): number | undefined {
+  return intOption(p, 'batch-size', RUN_LIMITS.batchSize);
 }
 
 export function readBackend(p: ParsedArgs): BackendName {
   const value = stringOption(p, 'backend');
   if (value === undefined) return 'cpu';
   const backend = BACKENDS.find((b) => b === value);
-  if (backend === undefined) throw new UsageError(`--backend must be one of ${BACKENDS.join(', ')}, got '${value}'`);
+  if (backend === undefined) throw new UsageError(`--backend must be one of ${BACKENDS.join(', ')}, got '${escapeText(value)}'`);
   return backend;
 }
 
 /** --threads: CPU backend worker threads; undefined means one per core. */
 export function readThreads(p: ParsedArgs): number | undefined {
-  return intOption(p, 'threads', { min: 1 });
+  return intOption(p, 'threads', RUN_LIMITS.threads);
 }
 
 /** A string option that, when given, must not be empty. */
@@ -54,9 +62,15 @@ export function nonEmpty(p: ParsedArgs, name: string): string | undefined {
   return value;
 }
 
-export const RUN_OPTIONS_HELP = `  --epochs <n>       epochs to train (default: the model's fit.epochs)
-  --batch-size <n>   examples per step (default: the model's fit.batchSize)
-  --seed <n>         seed of initialisation, shuffling and dropout (default: the model's fit.seed)
+const range = (r: { min: number; max: number }): string => `${r.min}..${r.max}`;
+
+export const BATCH_SIZE_HELP = `  --batch-size <n>   examples per batch, ${range(RUN_LIMITS.batchSize)} (default: the model's fit.batchSize)`;
+export const BACKEND_HELP = `  --backend <name>   cpu (default), gpu, or reference (the slow float64 oracle)
+  --threads <n>      CPU backend threads, ${range(RUN_LIMITS.threads)} (default: one per core)`;
+
+export const RUN_OPTIONS_HELP = `  --epochs <n>       epochs to train, ${range(RUN_LIMITS.epochs)} (default: the model's fit.epochs)
+${BATCH_SIZE_HELP}
+  --seed <n>         seed of initialisation, shuffling and dropout, ${range(RUN_LIMITS.seed)}
+                     (default: the model's fit.seed)
   --data <dir>       train on the IDX files in <dir> (default: the model's data, MNIST)
-  --backend <name>   cpu (default), gpu, or reference (the slow float64 oracle)
-  --threads <n>      CPU backend threads (default: one per core)`;
+${BACKEND_HELP}`;

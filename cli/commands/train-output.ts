@@ -13,9 +13,12 @@ import { kerasHistory } from '../../runtime/train/history-json';
 export const WEIGHTS_FILE = 'weights.safetensors';
 export const HISTORY_FILE = 'history.json';
 
-/** A file-name-safe form of a model name (model names are free text). */
+/** Folder names stay well under the usual 255-byte limit, with room for a timestamp. */
+const MAX_NAME = 64;
+
+/** A file-name-safe form of a model name (model names are free text), at most MAX_NAME characters. */
 export function safeName(name: string): string {
-  const cleaned = name.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^[.-]+/, '');
+  const cleaned = name.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^[.-]+/, '').slice(0, MAX_NAME);
   return cleaned.length > 0 ? cleaned : 'model';
 }
 

@@ -36,7 +36,7 @@ export async function executeRun(plan: RunPlan, hooks: RunHooks): Promise<RunOut
   try {
     if (plan.from !== null) restoreCheckpoint(engine, plan.from);
     const writer = new CheckpointWriter(path.join(outDir, CHECKPOINTS_DIR), {
-      modelFile: path.resolve(model.arg), modelSha256: plan.modelSha256, config,
+      modelFile: path.resolve(model.arg), modelSha256: plan.modelSha256, config, dataSha256: data.hashes,
     });
     const history = await fit(engine, { train: data.train, val: data.val }, {
       epochs: config.epochs, batchSize: config.batchSize, shuffle: config.shuffle, seed: config.seed,

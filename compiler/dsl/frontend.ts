@@ -2,7 +2,6 @@
 // running it, accepting only declarative TypeScript, and reports everything else as
 // file:line:column diagnostics. It never throws: every input yields a result.
 
-import { readFileSync } from 'node:fs';
 import { Node, type SourceFile } from 'ts-morph';
 import type { Path } from './errors';
 import type { ModelSpec } from './spec';
@@ -11,6 +10,7 @@ import { locate } from './frontend/loc-tree';
 import { Reader, type Evaluated } from './frontend/reader';
 import { declareConsts, readConst, readDefaultExport, readImport, reportStatement } from './frontend/statements';
 import { parseSource, syntaxDiagnostics } from './frontend/syntax';
+import { readModelBytes } from './source-file';
 
 export { formatDiagnostic, type Diagnostic, type SourceLocation };
 
@@ -73,13 +73,13 @@ export function parseModelSource(source: string, fileName: string): FrontendResu
 
 /** Reads the model file at `path`; a missing or unreadable file is one diagnostic naming it. */
 export function parseModelFile(path: string): FrontendResult {
-  let source: string;
-  try {
-    source = readFileSync(path, 'utf8');
-  } catch (error) {
-    const code = typeof error === 'object' && error !== null && 'code' in error ? String(error.code) : '';
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : code === 'EACCES' ? 'permission denied' : `cannot read it${code ? ` (${code})` : ''}`;
-    return { ok: false, diagnostics: [{ file: path, line: 1, column: 1, message: `cannot read model file '${path}': ${why}` }] };
-  }
-  return parseModelSource(source, path);
+  const read = readModelFile(path);
+  return read.ok ? parseModelSource(read.text, path) : read;
+}
+
+/** A model file's bytes and text, or the one diagnostic saying why it cannot be read. */
+export function readModelFile(path: string): { ok: true; bytes: Buffer; text: string } | { ok: false; diagnostics: Diagnostic[] } {
+  const read = readModelBytes(path);
+  if (!read.ok) return { ok: false, diagnostics: [{ file: path, line: 1, column: 1, message: `cannot read model file '${path}': ${read.why}` }] };
+  return { ok: true, bytes: read.bytes, text: read.bytes.toString('utf8') };
 }

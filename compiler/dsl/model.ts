@@ -31,10 +31,12 @@ export interface ModelOptions {
 }
 
 const LOSSES: readonly LossName[] = ['categoricalCrossentropy', 'sparseCategoricalCrossentropy', 'meanSquaredError'];
-const MODEL_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.-]*$/;
+// At most 100 characters: the name becomes folder names (<name>.nnc, runs/<name>-<time>),
+// which must stay under the filesystem's 255-byte limit.
+const MODEL_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,99}$/;
 
 const modelName: Parser<string> = (v, ctx) =>
-  typeof v === 'string' && MODEL_NAME.test(v) ? v : fail(ctx, 'a name of letters, digits, _, . and - (e.g. "mnist-prelu")', v);
+  typeof v === 'string' && MODEL_NAME.test(v) ? v : fail(ctx, 'a name of at most 100 letters, digits, _, . and - (e.g. "mnist-prelu")', v);
 
 const inputShape: Parser<readonly number[]> = (v, ctx) => {
   if (!Array.isArray(v) || (v.length !== 1 && v.length !== 3)) return fail(ctx, '[height, width, channels] or [features]', v);

@@ -7,6 +7,7 @@ import { shapeSize } from '../ir/types';
 import type { LayerSpec, ModelSpec } from '../dsl/spec';
 import { LAYER_CLASS, LAYER_RULES, type LayerContext, type LayerOf, type Mode } from './layers';
 import { addLoss } from './loss';
+import { checkInputSize, checkLayerSize } from './size-check';
 
 /** A problem in the model found while lowering; `path` points into the spec (e.g. ['layers', 3]). */
 export class LowerError extends Error {
@@ -30,19 +31,22 @@ export interface LoweredModel {
 }
 
 export function lowerModel(spec: ModelSpec, mode: Mode): LoweredModel {
+  checkInputSize(spec.input);
   const b = new GraphBuilder();
   const x = b.input('x', { shape: ['N', ...spec.input], dtype: 'f32' });
   const names = layerNames(spec.layers);
   const layers: LayerInfo[] = [];
   let y = x;
   spec.layers.forEach((layer, i) => {
-    const before = paramTotal(b.build());
+    const built = b.build();
+    const before = paramTotal(built);
     const ctx: LayerContext = { b, mode, name: names[i] };
     try {
       y = applyRule(ctx, y, layer);
     } catch (e) {
       throw new LowerError(`layer ${i + 1} (${layer.type}): ${(e as Error).message}`, ['layers', i]);
     }
+    checkLayerSize(b.build(), built.nodes.length, y, `layer ${i + 1} (${layer.type}, ${names[i]})`, ['layers', i]);
     layers.push({ name: names[i], className: LAYER_CLASS[layer.type], outputShape: b.type(y).shape, params: paramTotal(b.build()) - before });
   });
   b.output('probs', y);

@@ -11,6 +11,7 @@ import { emitAdamKernels } from '../codegen/gpujs/adam';
 import type { GpuKernelSource } from '../codegen/gpujs/kernel';
 import type { GpuAdamKernels, GpuKernel, GpuProgram, GpuStep, ParamInfo, ProgramMode } from '../../format/manifest';
 import type { OptimizerSpec } from '../../format/spec';
+import { SizeLimitError } from '../../format/limits';
 
 /** Why a graph cannot become a gpu.js program, in one line. */
 export class GpuRefusal extends Error {}
@@ -80,8 +81,14 @@ export function generateGpuProgram(
     throw new GpuRefusal(`the gpu.js backend updates with Adam only; this model uses ${optimizer.kind}`);
   }
   checkOutputs(graph, mode, params);
-  const kernels: GpuKernel[] = [];
-  const steps = [...sourceSteps(graph, batch), ...kernelSteps(graph, batch, kernels)];
-  const adam = mode === 'train' && optimizer?.kind === 'adam' ? adamKernels(optimizer, params, kernels) : null;
-  return { program: { mode, batch, file, steps, outputs: { ...graph.outputs }, adam }, kernels };
+  try {
+    const kernels: GpuKernel[] = [];
+    const steps = [...sourceSteps(graph, batch), ...kernelSteps(graph, batch, kernels)];
+    const adam = mode === 'train' && optimizer?.kind === 'adam' ? adamKernels(optimizer, params, kernels) : null;
+    return { program: { mode, batch, file, steps, outputs: { ...graph.outputs }, adam }, kernels };
+  } catch (e) {
+    // A tensor too large for gpu.js's float32 indices: the model still runs on the CPU.
+    if (e instanceof SizeLimitError) throw new GpuRefusal(`${mode} program at batch size ${batch}: ${e.message}`);
+    throw e;
+  }
 }

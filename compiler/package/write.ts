@@ -1,6 +1,7 @@
 // Writes a compiled model folder so that a reader sees the old folder or the new one, never
 // half of one: everything goes into a temporary sibling, which then replaces the target.
-// A target that exists and is not a compiled model is never replaced.
+// A target that exists and is not a compiled model is never replaced. The parent folder must
+// exist (the CLI makes it first).
 
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
@@ -23,7 +24,8 @@ export function writeCompiledModel(dir: string, model: CompiledModelFiles): void
   const temp = `${target}.${process.pid}.tmp`;
   rmSync(temp, { recursive: true, force: true });
   try {
-    mkdirSync(temp, { recursive: true });
+    // Not recursive: the parent must exist (a recursive mkdir loops forever under /proc).
+    mkdirSync(temp);
     for (const [name, bytes] of model.files) {
       const file = path.join(temp, name);
       mkdirSync(path.dirname(file), { recursive: true });

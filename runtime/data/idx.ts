@@ -2,9 +2,11 @@
 // dimensions, then one big-endian u32 per dimension and the data. Only unsigned bytes
 // (0x08) are supported; that is what every MNIST-style file uses.
 
-import * as fs from 'fs';
+import * as crypto from 'crypto';
 import * as zlib from 'zlib';
 import { DataError } from './errors';
+import { FileReadError, READ_LIMITS, readRegularFile } from '../io/read-file';
+import { formatBytes } from '../../format/limits';
 
 export interface IdxArray {
   readonly dims: number[];
@@ -17,7 +19,13 @@ const TYPE_NAMES: Readonly<Record<number, string>> = {
 };
 
 export function readIdx(path: string): IdxArray {
-  return parseIdx(readMaybeGzip(path), path);
+  return readIdxFile(path).idx;
+}
+
+/** The file's IDX array and the SHA-256 of its bytes as stored (a resumed run checks its data by it). */
+export function readIdxFile(path: string): { idx: IdxArray; sha256: string } {
+  const raw = readRaw(path);
+  return { idx: parseIdx(inflate(raw, path), path), sha256: crypto.createHash('sha256').update(raw).digest('hex') };
 }
 
 /** Parses IDX bytes already in memory; `path` only names the source in errors. */
@@ -55,29 +63,25 @@ export function parseIdx(bytes: Uint8Array, path: string): IdxArray {
   return { dims, data: bytes.subarray(headerBytes, expected) };
 }
 
-/** Reads a file, inflating it when it is gzip-compressed (by its name or its first bytes). */
-function readMaybeGzip(path: string): Uint8Array {
-  let raw: Buffer;
+function readRaw(path: string): Buffer {
   try {
-    raw = fs.readFileSync(path);
+    return readRegularFile(path, READ_LIMITS.data);
   } catch (err) {
-    throw new DataError(path, describeReadFailure(err));
-  }
-  const gzipped = path.endsWith('.gz') || (raw.length >= 2 && raw[0] === 0x1f && raw[1] === 0x8b);
-  if (!gzipped) return raw;
-  try {
-    return zlib.gunzipSync(raw);
-  } catch (err) {
-    throw new DataError(path, `cannot decompress gzip data (${errorText(err)})`);
+    if (err instanceof FileReadError) throw new DataError(path, err.code === 'EISDIR' ? 'is a directory, not an IDX file' : err.problem);
+    throw err;
   }
 }
 
-function describeReadFailure(err: unknown): string {
-  const code = (err as NodeJS.ErrnoException).code;
-  if (code === 'ENOENT') return 'file not found';
-  if (code === 'EISDIR') return 'is a directory, not an IDX file';
-  if (code === 'EACCES') return 'permission denied';
-  return `cannot read file (${errorText(err)})`;
+/** Inflates gzip-compressed bytes (known by the name or the first bytes), up to the same limit as a plain file. */
+function inflate(raw: Buffer, path: string): Uint8Array {
+  const gzipped = path.endsWith('.gz') || (raw.length >= 2 && raw[0] === 0x1f && raw[1] === 0x8b);
+  if (!gzipped) return raw;
+  try {
+    return zlib.gunzipSync(raw, { maxOutputLength: READ_LIMITS.data });
+  } catch (err) {
+    const tooLong = (err as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE';
+    throw new DataError(path, tooLong ? `decompresses to more than ${formatBytes(READ_LIMITS.data)}` : `cannot decompress gzip data (${errorText(err)})`);
+  }
 }
 
 function errorText(err: unknown): string {

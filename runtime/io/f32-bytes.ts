@@ -1,8 +1,7 @@
 // Float32 values <-> little-endian bytes at any byte offset (file buffers are not 4-byte aligned).
 
-import * as os from 'os';
-
-const LITTLE_ENDIAN_HOST = os.endianness() === 'LE';
+/** The host's byte order, from how it stores a 16-bit 1 (works in Node and in a page alike). */
+const LITTLE_ENDIAN_HOST = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
 export function copyF32ToLE(src: Float32Array, dst: Uint8Array, offset: number): void {
   if (LITTLE_ENDIAN_HOST) {

@@ -5,6 +5,8 @@
 import type { EpochRecord, History } from '../engine';
 import type { RngState } from '../../format/rng';
 import type { LabelMode } from '../data/batch';
+import type { DataHashes } from '../data/dataset';
+import { type IntRange, RUN_LIMITS, inRange } from './run-limits';
 
 export const CHECKPOINT_FORMAT = 'nnc-checkpoint';
 export const CHECKPOINT_VERSION = 1;
@@ -34,6 +36,8 @@ export interface CheckpointRecord {
   readonly modelFile: string;
   readonly modelSha256: string;
   readonly config: RunConfig;
+  /** SHA-256 of each data file the run trains on, by part; null in checkpoints of older nnc versions. */
+  readonly dataSha256: DataHashes | null;
   /** File name (in the same folder) of the params and optimizer slots. */
   readonly tensorsFile: string;
   readonly tensorsSha256: string;
@@ -56,26 +60,37 @@ export function parseCheckpointRecord(text: string, file: string): CheckpointRec
   const version = r.number('version');
   if (version !== CHECKPOINT_VERSION) throw new CheckpointError(file, `checkpoint version ${version} is not supported (this nnc reads ${CHECKPOINT_VERSION})`);
   const rng = r.numbers('rngState');
-  if (rng.length !== 4) throw new CheckpointError(file, 'rngState must hold 4 numbers');
+  if (rng.length !== 4 || !rng.every((x) => inRange(x, RUN_LIMITS.seed))) throw new CheckpointError(file, 'rngState must hold 4 integers from 0 to 4294967295');
+  const epoch = r.int('epoch', { min: 1, max: RUN_LIMITS.epochs.max });
+  const config = parseConfig(r.object('config'), file);
+  if (epoch > config.epochs) throw new CheckpointError(file, `checkpoint.epoch ${epoch} is beyond config.epochs ${config.epochs}`);
   return {
     format: CHECKPOINT_FORMAT, version,
-    epoch: r.number('epoch'), step: r.number('step'),
+    epoch, step: r.int('step', { min: 0, max: Number.MAX_SAFE_INTEGER }),
     rngState: [rng[0], rng[1], rng[2], rng[3]],
     history: parseHistory(r.object('history'), file),
     modelFile: r.string('modelFile'), modelSha256: r.string('modelSha256'),
-    config: parseConfig(r.object('config'), file),
+    config,
+    dataSha256: r.has('dataSha256') ? parseHashes(r.object('dataSha256'), file) : null,
     tensorsFile: r.string('tensorsFile'), tensorsSha256: r.string('tensorsSha256'),
     paramNames: r.strings('paramNames'), slotNames: r.strings('slotNames'),
   };
+}
+
+function parseHashes(raw: Json, file: string): DataHashes {
+  const r = new FieldReader(raw, file, 'dataSha256');
+  return Object.fromEntries(r.keys().map((k) => [k, r.string(k)]));
 }
 
 function parseConfig(raw: Json, file: string): RunConfig {
   const r = new FieldReader(raw, file, 'config');
   const labelMode = r.string('labelMode');
   if (labelMode !== 'onehot' && labelMode !== 'sparse') throw new CheckpointError(file, `config.labelMode '${labelMode}' is not onehot or sparse`);
+  const validationSplit = r.number('validationSplit');
+  if (!(validationSplit >= 0 && validationSplit < 1)) throw new CheckpointError(file, 'config.validationSplit must be at least 0 and less than 1');
   return {
-    epochs: r.number('epochs'), batchSize: r.number('batchSize'), seed: r.number('seed'),
-    shuffle: r.boolean('shuffle'), validationSplit: r.number('validationSplit'), labelMode,
+    epochs: r.int('epochs', RUN_LIMITS.epochs), batchSize: r.int('batchSize', RUN_LIMITS.batchSize), seed: r.int('seed', RUN_LIMITS.seed),
+    shuffle: r.boolean('shuffle'), validationSplit, labelMode,
     data: r.string('data'), backend: r.string('backend'),
   };
 }
@@ -117,6 +132,20 @@ class FieldReader {
   number(key: string): number {
     const v = this.obj[key];
     return typeof v === 'number' ? v : this.fail(key, 'a number');
+  }
+
+  /** A whole number in `range`: a value edited out of range fails here, not deep in training. */
+  int(key: string, range: IntRange): number {
+    const v = this.obj[key];
+    return typeof v === 'number' && inRange(v, range) ? v : this.fail(key, `an integer from ${range.min} to ${range.max}`);
+  }
+
+  has(key: string): boolean {
+    return this.obj[key] !== undefined && this.obj[key] !== null;
+  }
+
+  keys(): string[] {
+    return Object.keys(this.obj);
   }
 
   nullableNumber(key: string): number | null {

@@ -4,13 +4,18 @@
 //   epoch-0003.json          epoch, step, RNG state, history, model hash, run config (CheckpointRecord)
 // Both are written atomically (temp file + rename), the tensors first: a record exists only
 // once its tensors are complete, so the newest record is always a usable checkpoint. Older
-// checkpoints are pruned (record first), keeping the newest `keep`.
+// checkpoints are pruned (record first), keeping the newest `keep`. Resuming takes the newest
+// checkpoint that is whole (a damaged or foreign one is skipped, and the caller told why).
 
 import * as fs from 'fs';
 import * as path from 'path';
 import type { NamedTensor, TrainingState } from '../engine';
-import { writeFileAtomic } from '../io/atomic';
+import { removeStaleTemps, writeFileAtomic } from '../io/atomic';
+import { makeDirs } from '../io/dirs';
+import { FileReadError, READ_LIMITS, readRegularFile } from '../io/read-file';
+import { WeightsFileError } from '../io/errors';
 import { readSafetensors, writeSafetensors } from '../io/safetensors';
+import type { DataHashes } from '../data/dataset';
 import {
   CHECKPOINT_FORMAT, CHECKPOINT_VERSION, CheckpointError, parseCheckpointRecord,
   type CheckpointRecord, type RunConfig,
@@ -21,29 +26,46 @@ import type { EpochEnd } from './fit';
 /** The checkpoint folder inside a run folder. */
 export const CHECKPOINTS_DIR = 'checkpoints';
 
-const RECORD_NAME = /^epoch-(\d+)\.json$/;
-const TENSORS_NAME = /^epoch-(\d+)\.safetensors$/;
-/** What io/atomic leaves behind when killed mid-write: `.<target>.<pid>.<random>.tmp`. */
-const TEMP_NAME = /^\..+\.tmp$/;
+// At most 15 digits: every such epoch number is a safe integer (a longer one is not a checkpoint).
+const RECORD_NAME = /^epoch-(\d{1,15})\.json$/;
+const TENSORS_NAME = /^epoch-(\d{1,15})\.safetensors$/;
 
 export interface CheckpointSource {
   readonly modelFile: string;
   readonly modelSha256: string;
   readonly config: RunConfig;
+  /** The data files' hashes, recorded so a resume notices changed data. */
+  readonly dataSha256?: DataHashes | null;
+}
+
+/** A newer checkpoint passed over on resuming, and why. */
+export interface SkippedCheckpoint {
+  readonly file: string;
+  readonly reason: string;
 }
 
 export interface Checkpoint extends CheckpointRecord {
   /** The record file this was read from. */
   readonly file: string;
   readonly state: TrainingState;
+  /** Newer checkpoints that could not be used, newest first. */
+  readonly skipped: readonly SkippedCheckpoint[];
 }
 
+/** Says why a whole checkpoint is still not this run's (another model, seed or data), or null to accept it. */
+export type CheckpointFilter = (record: CheckpointRecord) => string | null;
+
 const baseName = (epoch: number): string => `epoch-${String(epoch).padStart(4, '0')}`;
+
+/** The record file of epoch `epoch`'s checkpoint in run folder `runDir`. */
+export function checkpointRecordFile(runDir: string, epoch: number): string {
+  return path.join(runDir, CHECKPOINTS_DIR, `${baseName(epoch)}.json`);
+}
 
 export class CheckpointWriter {
   constructor(readonly dir: string, private readonly source: CheckpointSource, private readonly keep = 2) {
     if (!Number.isInteger(keep) || keep < 1) throw new RangeError(`keep ${keep} must be a positive integer`);
-    fs.mkdirSync(dir, { recursive: true });
+    makeDirs(dir);
     removeStaleTemps(dir);
   }
 
@@ -57,6 +79,7 @@ export class CheckpointWriter {
       format: CHECKPOINT_FORMAT, version: CHECKPOINT_VERSION,
       epoch, step: state.step, rngState: end.rngState, history: end.history,
       modelFile: this.source.modelFile, modelSha256: this.source.modelSha256, config: this.source.config,
+      dataSha256: this.source.dataSha256 ?? null,
       tensorsFile, tensorsSha256: sha256File(tensorsPath),
       paramNames: state.params.map((t) => t.name), slotNames: state.slots.map((t) => t.name),
     };
@@ -90,26 +113,58 @@ export function listCheckpoints(dir: string): number[] {
   return listEpochs(checkpointDir(dir), RECORD_NAME);
 }
 
-/** Reads the newest checkpoint of a run folder (or checkpoint folder): weights, slots, RNG, history. */
-export function resume(dir: string): Checkpoint {
+/**
+ * Reads the newest usable checkpoint of a run folder (or checkpoint folder): weights, slots,
+ * RNG, history. A newer one that is damaged (or that `filter` rejects) is skipped for the one
+ * before it; when none is usable, the newest one's problem is the error.
+ */
+export function resume(dir: string, filter: CheckpointFilter = () => null): Checkpoint {
   const ckDir = checkpointDir(dir);
   const epochs = listEpochs(ckDir, RECORD_NAME);
   if (epochs.length === 0) throw new CheckpointError(ckDir, 'no checkpoint found (epoch-NNNN.json, written by nnc train after each epoch)');
-  const file = path.join(ckDir, `${baseName(epochs[epochs.length - 1])}.json`);
-  const record = parseCheckpointRecord(fs.readFileSync(file, 'utf8'), file);
-  const tensorsPath = path.join(ckDir, record.tensorsFile);
+  const skipped: SkippedCheckpoint[] = [];
+  let first: Error | null = null;
+  for (const epoch of [...epochs].reverse()) {
+    const file = path.join(ckDir, `${baseName(epoch)}.json`);
+    try {
+      return { ...readCheckpoint(file, epoch, filter), skipped };
+    } catch (e) {
+      if (!(e instanceof CheckpointError || e instanceof WeightsFileError || e instanceof FileReadError)) throw e;
+      first ??= e;
+      skipped.push({ file, reason: e.message.startsWith(`${file}: `) ? e.message.slice(file.length + 2) : e.message });
+    }
+  }
+  const older = skipped.length > 1 ? ` (and the ${skipped.length - 1} older checkpoint${skipped.length > 2 ? 's' : ''} cannot be used either)` : '';
+  throw new CheckpointError((first as CheckpointError).file ?? ckDir, `${skipped[0].reason}${older}`);
+}
+
+function readCheckpoint(file: string, epoch: number, filter: CheckpointFilter): Omit<Checkpoint, 'skipped'> {
+  const record = parseCheckpointRecord(readRecordText(file), file);
+  if (record.epoch !== epoch) throw new CheckpointError(file, `records epoch ${record.epoch}, not the ${epoch} its name says`);
+  const foreign = filter(record);
+  if (foreign !== null) throw new CheckpointError(file, foreign);
   if (path.basename(record.tensorsFile) !== record.tensorsFile) throw new CheckpointError(file, `tensorsFile '${record.tensorsFile}' must be a file name in the same folder`);
+  const tensorsPath = path.join(path.dirname(file), record.tensorsFile);
   if (!fs.existsSync(tensorsPath)) throw new CheckpointError(file, `its tensors file ${record.tensorsFile} is missing`);
-  if (sha256File(tensorsPath) !== record.tensorsSha256) throw new CheckpointError(tensorsPath, `does not match the SHA-256 recorded in ${path.basename(file)}`);
+  if (sha256File(tensorsPath) !== record.tensorsSha256) throw new CheckpointError(file, `its tensors file ${record.tensorsFile} does not match the SHA-256 it records`);
   const { tensors } = readSafetensors(tensorsPath);
   const byName = new Map(tensors.map((t) => [t.name, t]));
   const pick = (name: string): NamedTensor => {
     const t = byName.get(name);
-    if (t === undefined) throw new CheckpointError(tensorsPath, `missing tensor ${JSON.stringify(name)} listed in ${path.basename(file)}`);
+    if (t === undefined) throw new CheckpointError(file, `its tensors file ${record.tensorsFile} lacks the tensor ${JSON.stringify(name)} it lists`);
     return t;
   };
   const state: TrainingState = { params: record.paramNames.map(pick), slots: record.slotNames.map(pick), step: record.step };
   return { ...record, file, state };
+}
+
+function readRecordText(file: string): string {
+  try {
+    return readRegularFile(file, READ_LIMITS.record).toString('utf8');
+  } catch (e) {
+    if (e instanceof FileReadError) throw new CheckpointError(file, e.problem);
+    throw e;
+  }
 }
 
 function listEpochs(dir: string, pattern: RegExp): number[] {
@@ -118,9 +173,4 @@ function listEpochs(dir: string, pattern: RegExp): number[] {
     .filter((m): m is RegExpExecArray => m !== null)
     .map((m) => Number(m[1]))
     .sort((a, b) => a - b);
-}
-
-/** Temp files of writes cut short by a kill: never a checkpoint, safe to drop before writing anew. */
-function removeStaleTemps(dir: string): void {
-  for (const name of fs.readdirSync(dir)) if (TEMP_NAME.test(name)) fs.rmSync(path.join(dir, name), { force: true });
 }

@@ -2,7 +2,8 @@
 // line instead of a bad read deep inside a kernel.
 
 import type { Engine } from '../engine';
-import { type Dataset, inputSize } from '../data/dataset';
+import type { Dataset } from '../data/dataset';
+import { inputSize } from '../data/example-size';
 import { type LabelMode, labelWidth } from '../data/batch';
 import { TrainingError } from './errors';
 

@@ -8,7 +8,6 @@
 // save it and a resumed run (initialEpoch + rngState + the engine's state) replays the exact
 // same sequence.
 
-import { performance } from 'perf_hooks';
 import type { Engine, EpochRecord, History } from '../engine';
 import { Rng, type RngState } from '../../format/rng';
 import type { Dataset } from '../data/dataset';
@@ -147,8 +146,24 @@ async function runEpoch(ctx: RunContext, epoch: number): Promise<Evaluation> {
 async function yieldIfDue(ctx: RunContext): Promise<void> {
   const now = performance.now();
   if (now - ctx.lastYield < YIELD_EVERY_MS) return;
-  await new Promise<void>((resolve) => setImmediate(resolve));
+  await nextTask();
   ctx.lastYield = performance.now();
+}
+
+/**
+ * Resolves on the event loop's next turn: setImmediate in Node; in a page (no setImmediate)
+ * a MessageChannel message, which, unlike setTimeout, is not clamped to 4 ms.
+ */
+function nextTask(): Promise<void> {
+  const immediate = (globalThis as { setImmediate?: (callback: () => void) => unknown }).setImmediate;
+  if (immediate) return new Promise<void>((resolve) => { immediate(resolve); });
+  return new Promise<void>((resolve) => {
+    const channel = new MessageChannel();
+    // The DOM's MessagePort (Node's types describe worker_threads' port instead).
+    const port = channel.port1 as unknown as { onmessage: (() => void) | null; close(): void };
+    port.onmessage = () => { port.close(); resolve(); };
+    channel.port2.postMessage(null);
+  });
 }
 
 function epochRecord(epoch: number, train: Evaluation, val: Evaluation | null, seconds: number): EpochRecord {

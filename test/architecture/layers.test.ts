@@ -11,6 +11,7 @@ const RULES: readonly LayerRule[] = [
   { from: 'compiler/ir', never: ['compiler/passes', 'compiler/codegen', 'compiler/package'], why: 'the IR sits below the passes and code generators' },
   { from: 'compiler/ops', never: ['compiler/codegen', 'compiler/passes', 'compiler/package'], why: 'ops know nothing of code generation' },
   { from: 'testing', never: ['cli', 'test'], why: 'the testing kit ships without the commands and the tests' },
+  { from: 'web', never: ['compiler', 'cli', 'testing', 'test', ...COMPILER_PACKAGES], why: 'the page runs the runtime, bundled for the browser' },
 ];
 
 describe('architecture: the import graph', () => {
@@ -27,8 +28,8 @@ describe('architecture: the import graph', () => {
     ]);
   });
 
-  it('has no forbidden arrow between compiler/, runtime/, format/, cli/ and testing/', () => {
-    assert.deepEqual(violations(projectEdges(ROOT, ['compiler', 'runtime', 'format', 'cli', 'testing']), RULES), []);
+  it('has no forbidden arrow between compiler/, runtime/, format/, cli/, testing/ and web/', () => {
+    assert.deepEqual(violations(projectEdges(ROOT, ['compiler', 'runtime', 'format', 'cli', 'testing', 'web']), RULES), []);
   });
 
   it('keeps format/ dependency-free: it imports only format/', () => {

@@ -181,7 +181,7 @@ export default model({
       assert.match(unknown.stderr, /^nnc build: .*frobnicate.*\n$/);
       const batch = await nnc('build', SEED, '--batch', '0');
       assert.equal(batch.code, 1);
-      assert.equal(batch.stderr, "nnc build: --batch must be an integer >= 1, got '0'\n");
+      assert.equal(batch.stderr, "nnc build: --batch must be an integer from 1 to 2147483647, got '0'\n");
     });
   });
 

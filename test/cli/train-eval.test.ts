@@ -49,7 +49,7 @@ describe('nnc eval', function () {
       [[modelFile], /--weights <file> is required/],
       [[modelFile, '--weights', path.join(work, 'none.safetensors'), '--backend', 'reference'], /none\.safetensors: file not found/],
       [[modelFile, '--weights', modelFile, '--backend', 'reference'], /tiny\.ts: not a valid safetensors file/],
-      [[modelFile, '--weights', 'w', '--batch-size', '0'], /--batch-size must be an integer >= 1/],
+      [[modelFile, '--weights', 'w', '--batch-size', '0'], /--batch-size must be an integer from 1 to 2147483647/],
     ];
     for (const [args, message] of cases) {
       const r = await nnc('eval', ...args);

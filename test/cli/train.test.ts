@@ -69,7 +69,7 @@ describe('nnc train', function () {
     });
     const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
     assert.equal(code, 130, stderr);
-    assert.match(stderr, /Interrupted during epoch \d+ .*Resume with: nnc train .* --resume /);
+    assert.match(stderr, /Interrupted \(SIGINT\) during epoch \d+ .*Resume with: nnc train .* --resume /);
     oneLine(stderr.split('\n').filter((l) => l.startsWith('Interrupted')).join('\n'));
     const done = listCheckpoints(out);
     assert.ok(done.length > 0 && done[done.length - 1] >= 3);
@@ -83,10 +83,10 @@ describe('nnc train', function () {
   it('reports argument mistakes in one line with exit code 1', async () => {
     const cases: [string[], RegExp][] = [
       [[], /expected one model file, got none/],
-      [[modelFile, '--epochs', '0'], /--epochs must be an integer >= 1, got '0'/],
-      [[modelFile, '--batch-size', 'big'], /--batch-size must be an integer >= 1, got 'big'/],
+      [[modelFile, '--epochs', '0'], /--epochs must be an integer from 1 to 1000000, got '0'/],
+      [[modelFile, '--batch-size', 'big'], /--batch-size must be an integer from 1 to 2147483647, got 'big'/],
       [[modelFile, '--backend', 'tpu'], /--backend must be one of cpu, gpu, reference, got 'tpu'/],
-      [[modelFile, '--threads', '0'], /--threads must be an integer >= 1, got '0'/],
+      [[modelFile, '--threads', '0'], /--threads must be an integer from 1 to 1024, got '0'/],
       [[modelFile, '--frobnicate'], /Unknown option '--frobnicate'/],
       [[modelFile, '--out', 'a', '--resume', 'b'], /--out and --resume do not combine/],
       [[modelFile, '--backend', 'reference', '--data', path.join(work, 'nowhere')], /nowhere: data folder not found/],

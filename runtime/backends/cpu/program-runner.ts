@@ -7,7 +7,7 @@
 import type { CpuProgram, HostNode, Slot } from '../../../format/manifest';
 import { Rng } from '../../../format/rng';
 import type { HostOps } from './host-ops';
-import { sharedMemory, ThreadPool } from './threads';
+import { sharedMemory, type KernelPool, type PoolProvider } from './pool';
 
 type Segment = (tid: number, nth: number) => void;
 
@@ -16,6 +16,8 @@ export interface RunnerOptions {
   readonly threads: number;
   /** Required when the program has host steps. */
   readonly hostOps?: HostOps;
+  /** Starts the threads of a program run on more than one (Node's worker_threads, or Web Workers). */
+  readonly pools: PoolProvider;
 }
 
 export class ProgramRunner {
@@ -26,7 +28,7 @@ export class ProgramRunner {
     readonly program: CpuProgram,
     readonly memory: WebAssembly.Memory,
     private readonly segments: ReadonlyMap<string, Segment>,
-    private readonly pool: ThreadPool | null,
+    private readonly pool: KernelPool | null,
     private readonly hostOps: HostOps | undefined,
   ) {}
 
@@ -35,9 +37,9 @@ export class ProgramRunner {
     const memory = sharedMemory(program.pages);
     const wanted = program.steps.flatMap((s) => (s.kind === 'wasm' ? [s.segment] : []));
     const segments = new Map<string, Segment>();
-    let pool: ThreadPool | null = null;
+    let pool: KernelPool | null = null;
     if (opts.threads > 1) {
-      pool = ThreadPool.createSync(module, memory, opts.threads, { abortAddress: program.abortAddress });
+      pool = opts.pools.pool(module, memory, opts.threads, { abortAddress: program.abortAddress });
     } else {
       const exports = new WebAssembly.Instance(module, { env: { memory } }).exports;
       for (const name of wanted) {

@@ -31,15 +31,17 @@ export class ProgramSet {
       // One example is too little work to share: waking workers costs more than it saves
       // (the result is the same on any thread count).
       const threads = program.batch === 1 ? 1 : this.opts.threads;
-      r = ProgramRunner.create(program, new WebAssembly.Module(bytes), { ...this.opts, threads });
+      r = ProgramRunner.create(program, new WebAssembly.Module(bytes as Uint8Array<ArrayBuffer>), { ...this.opts, threads });
       this.runners.set(program, r);
     }
     return r;
   }
 
+  /** Stops every program's threads, and the provider's (a browser engine's shared workers). */
   dispose(): void {
     for (const r of this.runners.values()) r.dispose();
     this.runners.clear();
+    this.opts.pools.dispose();
   }
 }
 

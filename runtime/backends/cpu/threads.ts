@@ -6,17 +6,13 @@
 
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
+import { checkThreadCount, sharedMemory, type KernelPool, type PoolOptions, type PoolProvider } from './pool';
 import { CONTROL, CONTROL_BYTES, MESSAGE_AT, WORKER_SOURCE, type WorkerData } from './threads-worker';
 
-type Kernel = (tid: number, nth: number) => void;
+export { sharedMemory };
+export type ThreadPoolOptions = PoolOptions;
 
-export interface ThreadPoolOptions {
-  /**
-   * Byte address of the barrier abort flag in the wasm memory (see barrierAbortAddress):
-   * set when a thread fails, so threads waiting in a barrier trap instead of hanging.
-   */
-  readonly abortAddress?: number;
-}
+type Kernel = (tid: number, nth: number) => void;
 
 /** How long a synchronous start waits for the workers (each starts in well under a second). */
 const START_TIMEOUT_MS = 60_000;
@@ -31,12 +27,13 @@ interface Spawned {
   readonly abortAddress: number;
 }
 
-/** The memory every CPU program runs over: shared (the workers see it), never grown. */
-export function sharedMemory(pages: number): WebAssembly.Memory {
-  return new WebAssembly.Memory({ initial: pages, maximum: pages, shared: true });
-}
+/** Each program gets a pool of its own workers, started synchronously when it is first used. */
+export const nodePools: PoolProvider = {
+  pool: (module, memory, threads, options) => ThreadPool.createSync(module, memory, threads, options),
+  dispose: () => undefined,
+};
 
-export class ThreadPool {
+export class ThreadPool implements KernelPool {
   private broken: string | null = null;
   private disposed = false;
 
@@ -85,7 +82,7 @@ export class ThreadPool {
   }
 
   private static spawn(module: WebAssembly.Module, memory: WebAssembly.Memory, threads: number, options: ThreadPoolOptions): Spawned {
-    if (!Number.isInteger(threads) || threads < 1) throw new Error(`thread pool: thread count must be a positive integer, got ${threads}`);
+    checkThreadCount(threads);
     if (!(memory.buffer instanceof SharedArrayBuffer)) throw new Error('thread pool: the wasm memory must be shared');
     const abortAddress = options.abortAddress ?? -1;
     const instance = new WebAssembly.Instance(module, { env: { memory } });

@@ -44,7 +44,7 @@ describe('model', () => {
     assertDslError(() => model({ ...base, fit: { batchSize: -250 } }), ['fit', 'batchSize'], /model: 'fit\.batchSize' must be a positive integer, got -250/);
     assertDslError(() => model({ ...base, fit: { validationSplit: 1 } }), ['fit', 'validationSplit'], /\[0, 1\)/);
     assertDslError(() => model({ ...base, fit: { seed: 2 ** 32 } }), ['fit', 'seed'], /\[0, 4294967295\]/);
-    assertDslError(() => model({ ...base, name: 'my model' }), ['name'], /a name of letters/);
+    assertDslError(() => model({ ...base, name: 'my model' }), ['name'], /a name of at most 100 letters/);
     assertDslError(() => model({ ...base, optimizer: { kind: 'rmsprop' } as unknown as ModelOptions['optimizer'] }), ['optimizer', 'kind'], /'adam' or 'sgd'/);
     assertDslError(() => model({ ...base, data: undefined } as unknown as ModelOptions), ['data'], /missing required option 'data'/);
   });

@@ -8,7 +8,8 @@ import { CheckpointWriter, listCheckpoints, resume } from '../../../runtime/trai
 import { readSafetensors } from '../../../runtime/io/safetensors';
 import { parseCheckpointRecord } from '../../../runtime/train/checkpoint-record';
 import { TrainingInterrupted } from '../../../runtime/train/errors';
-import { checkpointedRun, RUN_CONFIG } from './checkpointed-run';
+import { checkpointedRun, fitOptions, newEngine, runData, RUN_CONFIG } from './checkpointed-run';
+import { fit } from '../../../runtime/train/fit';
 
 const tensorsOf = (s: TrainingState): Float32Array[] => [...s.params, ...s.slots].map((t) => t.data);
 const made: string[] = [];
@@ -110,13 +111,44 @@ describe('checkpoints', () => {
     const bytes = fs.readFileSync(tensors);
     bytes[bytes.length - 1] ^= 1;
     fs.writeFileSync(tensors, bytes);
-    assert.throws(() => resume(dir), /epoch-0001\.safetensors: does not match the SHA-256 recorded in epoch-0001\.json$/);
+    assert.throws(() => resume(dir), /epoch-0001\.json: its tensors file epoch-0001\.safetensors does not match the SHA-256 it records$/);
     assert.throws(() => resume(path.join(dir, 'nope')), /nope: folder not found$/);
     assert.throws(() => resume(tempDir()), /no checkpoint found/);
   });
 
+  it('records the data hashes; resume skips a damaged newest checkpoint, or one the filter rejects, saying why', async () => {
+    const dir = tempDir();
+    const hashes = { 'train-images': 'a'.repeat(64), 'train-labels': 'b'.repeat(64) };
+    const writer = new CheckpointWriter(dir, { modelFile: 'm.ts', modelSha256: 'f'.repeat(64), config: RUN_CONFIG, dataSha256: hashes }, 3);
+    const engine = newEngine();
+    await fit(engine, runData, fitOptions({ epochs: 3, onEpochEnd: (end) => { writer.write(engine.getState(), end); } }));
+    assert.deepEqual(resume(dir).dataSha256, hashes);
+    fs.writeFileSync(path.join(dir, 'epoch-0003.json'), '{"format":"nnc-checkpoint","version":1}');
+    const ck = resume(dir);
+    assert.equal(ck.epoch, 2);
+    assert.deepEqual(ck.skipped, [{ file: path.join(dir, 'epoch-0003.json'), reason: 'checkpoint.rngState must be an array' }]);
+    const filtered = resume(dir, (r) => (r.epoch === 2 ? 'not this run' : null));
+    assert.equal(filtered.epoch, 1);
+    assert.deepEqual(filtered.skipped.map((k) => k.reason), ['checkpoint.rngState must be an array', 'not this run']);
+    assert.throws(() => resume(dir, () => 'never'), { message: `${path.join(dir, 'epoch-0003.json')}: checkpoint.rngState must be an array (and the 2 older checkpoints cannot be used either)` });
+  });
+
+  it('refuses records edited out of range: an RNG word past u32, an epoch past config.epochs, a batch size past 2^31-1', async () => {
+    const dir = tempDir();
+    await checkpointedRun(dir, false, { epochs: 1 });
+    const text = fs.readFileSync(path.join(dir, 'epoch-0001.json'), 'utf8');
+    const edit = (f: (r: { rngState: number[]; epoch: number; config: { batchSize: number } }) => void): string => {
+      const r = JSON.parse(text) as { rngState: number[]; epoch: number; config: { batchSize: number } };
+      f(r);
+      return JSON.stringify(r);
+    };
+    assert.throws(() => parseCheckpointRecord(edit((r) => { r.rngState[0] = 2 ** 32; }), 'x.json'), { message: 'x.json: rngState must hold 4 integers from 0 to 4294967295' });
+    assert.throws(() => parseCheckpointRecord(edit((r) => { r.epoch = 9; }), 'x.json'), { message: 'x.json: checkpoint.epoch 9 is beyond config.epochs 8' });
+    assert.throws(() => parseCheckpointRecord(edit((r) => { r.config.batchSize = 1e15; }), 'x.json'), { message: 'x.json: config.batchSize must be an integer from 1 to 2147483647' });
+  });
+
   it('names the bad field of a damaged record', () => {
-    assert.throws(() => parseCheckpointRecord('{"format":"nnc-checkpoint","version":1,"rngState":[1,2,3,4],"epoch":"3"}', 'x.json'), /^CheckpointError: x\.json: checkpoint\.epoch must be a number$/);
+    assert.throws(() => parseCheckpointRecord('{"format":"nnc-checkpoint","version":1,"rngState":[1,2,3,4],"epoch":"3"}', 'x.json'), /^CheckpointError: x\.json: checkpoint\.epoch must be an integer from 1 to 1000000$/);
     assert.throws(() => parseCheckpointRecord('{"format":"other"}', 'x.json'), /not an nnc checkpoint/);
     assert.throws(() => parseCheckpointRecord('{"format', 'x.json'), /x\.json: not valid JSON/);
   });

@@ -12,6 +12,7 @@ import { fuse } from '../../../../compiler/passes/fuse';
 import type { CompiledModel } from '../../../../compiler/pipeline';
 import { generateCpuProgram, type GeneratedCpuProgram } from '../../../../compiler/package/cpu';
 import { ProgramRunner } from '../../../../runtime/backends/cpu/program-runner';
+import { nodePools } from '../../../../runtime/backends/cpu/threads';
 import { referenceHostOps } from '../../../../testing/host-ops';
 import { modelFeeds } from '../../../../testing/check-model';
 
@@ -30,7 +31,7 @@ export function float32Feeds(model: CompiledModel, batch: number, seed: number):
 /** Runs a generated program as the runtime does, on `threads` threads, host steps by the reference. */
 function runProgram(generated: GeneratedCpuProgram, feeds: Readonly<Record<string, Tensor>>, seed: number, threads: number): ProgramRunner {
   const { program, wasm } = generated;
-  const runner = ProgramRunner.create(program, new WebAssembly.Module(wasm), { threads, hostOps: referenceHostOps });
+  const runner = ProgramRunner.create(program, new WebAssembly.Module(wasm), { threads, hostOps: referenceHostOps, pools: nodePools });
   for (const name of Object.keys(program.inputs)) runner.input(name).set(feeds[name].data);
   for (const name of Object.keys(program.params)) runner.param(name).set(feeds[name].data);
   runner.run(seed);
