@@ -22,7 +22,17 @@ export interface ParamOptions {
   readonly constraint: ConstraintSpec | null;
 }
 
+/** A norm constraint's axes must be axes of its weight (Keras fails on any other; nnc would norm each element alone). */
+function checkConstraintAxes(ctx: LayerContext, role: string, shape: readonly number[], c: ConstraintSpec | null): void {
+  if (c === null || !('axis' in c)) return;
+  const outside = c.axis.find((a) => a >= shape.length);
+  if (outside === undefined) return;
+  const axes = shape.length === 1 ? 'its only axis is 0' : `axes 0 to ${shape.length - 1}`;
+  throw new Error(`${role}Constraint ${c.kind}: axis ${outside} is not an axis of ${ctx.name}.${role} [${shape.join(',')}] (${axes})`);
+}
+
 export function addParam(ctx: LayerContext, role: string, shape: readonly number[], opts: ParamOptions): number {
+  checkConstraintAxes(ctx, role, shape, opts.constraint);
   const attrs: Record<string, Attrs[string]> = { init: { ...opts.init } };
   if (opts.regularizer) attrs.regularizer = { ...opts.regularizer };
   if (opts.constraint) attrs.constraint = { ...opts.constraint, ...('axis' in opts.constraint ? { axis: [...opts.constraint.axis] } : {}) };

@@ -1,5 +1,5 @@
-// WAT for the small ops fusion leaves opaque (softmax, the loss head, a batch mean, a shape
-// count): a rule table by op, like the anchor rules. With a rule the op runs inside its
+// WAT for the small ops fusion leaves opaque (softmax, the loss heads, sums and means, a
+// shape count): a rule table by op, like the anchor rules. With a rule the op runs inside its
 // segment instead of stopping every thread for a host step; a rule returns null for a case
 // it does not cover, and that node runs its float64 reference on the host as before.
 
@@ -7,7 +7,8 @@ import type { Node } from '../../ir/types';
 import { attrAxis, attrAxes } from '../../ops/util/attrs';
 import type { WatFunction } from './wat/module';
 import { emitRowSoftmax, emitSoftmaxCrossEntropy } from './wat/softmax';
-import { emitMeanAll, emitOneHot, emitRowReduce, emitStoreConstant } from './wat/scalarKernels';
+import { emitOneHot, emitRowReduce, emitStoreConstant } from './wat/scalarKernels';
+import { emitProbCrossEntropy } from './wat/probCrossEntropy';
 
 export interface OpaqueContext {
   readonly name: string;
@@ -27,12 +28,22 @@ function lastAxisRows(shape: readonly number[]): { rows: number; cols: number } 
   return { rows: size(shape.slice(0, -1)), cols: shape[shape.length - 1] };
 }
 
-/** A sum or mean over the last axis alone (MSE's per-example mean, its gradient's row sums). */
-function lastAxisReduction(ctx: OpaqueContext, mean: boolean): WatFunction[] | null {
+/**
+ * A sum or mean over a trailing block of axes: rows of the leading axes, each reduced over the
+ * rest (the last axis: MSE's per-example mean and its gradient's row sums; every axis: the
+ * batch mean, a regularizer's sum over a weight). A reduction to one value is one row,
+ * whatever its axes (the others have size 1).
+ */
+function trailingReduction(ctx: OpaqueContext, mean: boolean): WatFunction[] | null {
   const [x] = ctx.inputs;
+  if (x.shape.length < 1 || size(x.shape) < 1) return null;
   const axes = attrAxes(ctx.node.op, ctx.node.attrs, x.shape.length);
-  if (x.shape.length < 1 || axes.length !== 1 || axes[0] !== x.shape.length - 1 || size(x.shape) < 1) return null;
-  return [emitRowReduce({ name: ctx.name, ...lastAxisRows(x.shape), input: x.offset, output: ctx.out, mean })];
+  const first = x.shape.length - axes.length;
+  const trailing = axes.every((a, k) => a === first + k);
+  if (!trailing && size(ctx.outShape) !== 1) return null;
+  const lead = trailing ? first : 0;
+  const rows = size(x.shape.slice(0, lead));
+  return [emitRowReduce({ name: ctx.name, rows, cols: size(x.shape) / rows, input: x.offset, output: ctx.out, mean })];
 }
 
 const RULES: ReadonlyMap<string, OpaqueRule> = new Map<string, OpaqueRule>([
@@ -57,17 +68,20 @@ const RULES: ReadonlyMap<string, OpaqueRule> = new Map<string, OpaqueRule>([
       name: ctx.name, batch: rows, classes: cols, logits: logits.offset, labels: labels.offset, labelKind: 'sparse', lossPerExample: ctx.out,
     })];
   }],
+  ...(['categoricalCrossentropy', 'sparseCategoricalCrossentropy'] as const).map((op): [string, OpaqueRule] => [op, (ctx) => {
+    const [probs, targets] = ctx.inputs;
+    if (probs.shape.length === 0) return null;
+    const { rows, cols } = lastAxisRows(probs.shape);
+    const labelKind = op === 'categoricalCrossentropy' ? 'onehot' : 'sparse';
+    return [emitProbCrossEntropy({ name: ctx.name, rows, classes: cols, probs: probs.offset, targets: targets.offset, labelKind, output: ctx.out })];
+  }]),
   ['oneHot', (ctx) => {
     const [labels] = ctx.inputs;
     const depth = ctx.outShape[ctx.outShape.length - 1];
     return [emitOneHot({ name: ctx.name, rows: size(labels.shape), depth, labels: labels.offset, output: ctx.out })];
   }],
-  ['reduceMean', (ctx) => {
-    const [x] = ctx.inputs;
-    if (size(ctx.outShape) === 1 && size(x.shape) >= 1) return [emitMeanAll({ name: ctx.name, count: size(x.shape), input: x.offset, output: ctx.out })];
-    return lastAxisReduction(ctx, true);
-  }],
-  ['reduceSum', (ctx) => lastAxisReduction(ctx, false)],
+  ['reduceMean', (ctx) => trailingReduction(ctx, true)],
+  ['reduceSum', (ctx) => trailingReduction(ctx, false)],
   // The batch is bound when the program is built, so the count is a constant by then.
   ['shapeCount', (ctx) => {
     const [x] = ctx.inputs;

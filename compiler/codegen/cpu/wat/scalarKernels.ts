@@ -1,6 +1,7 @@
-// Kernels whose result is one number: a tensor's mean (the batch loss) and a value known when
-// the program is built (a shape count once the batch is bound). Thread 0 does the work; the
-// sum runs in f64, as the float64 reference does, so the loss does not drift with the batch.
+// Small kernels of opaque ops: sums and means of rows (the batch loss, a regularizer's sum,
+// MSE's per-example means), one-hot rows, and a value known when the program is built (a
+// shape count once the batch is bound). Thread 0 does the work; sums run in f64, as the
+// float64 reference does, so the loss does not drift with the batch.
 
 import type { WatFunction } from './module';
 import { Locals, get, i32, kernelText, set } from './loopText';
@@ -15,27 +16,9 @@ function check(name: string, offsets: Readonly<Record<string, number>>): void {
   for (const [what, v] of Object.entries(offsets)) checkOffset(v, what, `kernel '${name}'`);
 }
 
-/** output[0] = mean of the `count` floats at `input`. */
-export function emitMeanAll(p: { readonly name: string; readonly count: number; readonly input: number; readonly output: number }): WatFunction {
-  check(p.name, { input: p.input, output: p.output });
-  if (!Number.isInteger(p.count) || p.count < 1) throw new Error(`kernel '${p.name}': count must be a positive integer, got ${p.count}`);
-  const locals = new Locals();
-  locals.declare('a', 'i32');
-  locals.declare('sum', 'f64');
-  return kernelText(p.name, locals, [
-    ONLY_THREAD_0,
-    set('a', i32(0)),
-    '(loop $sum',
-    `  ${set('sum', `(f64.add ${get('sum')} (f64.promote_f32 (f32.load offset=${p.input} ${get('a')})))`)}`,
-    `  ${set('a', `(i32.add ${get('a')} ${i32(4)})`)}`,
-    `  (br_if $sum (i32.lt_u ${get('a')} ${i32(p.count * 4)})))`,
-    `(f32.store offset=${p.output} ${i32(0)} (f32.demote_f64 (f64.div ${get('sum')} (f64.const ${p.count}))))`,
-  ]);
-}
-
 /**
  * output[r] = the sum (or mean) of row r's `cols` floats, for `rows` consecutive rows: a
- * reduction over the last axis (a per-example mean, say). Summed in f64, as emitMeanAll.
+ * reduction over trailing axes (a per-example mean; one row for a whole tensor). Summed in f64.
  */
 export function emitRowReduce(p: { readonly name: string; readonly rows: number; readonly cols: number; readonly input: number; readonly output: number; readonly mean: boolean }): WatFunction {
   check(p.name, { input: p.input, output: p.output });

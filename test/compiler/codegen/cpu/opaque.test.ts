@@ -8,7 +8,7 @@ import { tensor, type Tensor } from '../../../../compiler/ir/tensor';
 import { getOp } from '../../../../compiler/ops';
 import { emitOpaque } from '../../../../compiler/codegen/cpu/opaque';
 import { emitRowSoftmax } from '../../../../compiler/codegen/cpu/wat/softmax';
-import { emitMeanAll, emitStoreConstant } from '../../../../compiler/codegen/cpu/wat/scalarKernels';
+import { emitRowReduce, emitStoreConstant } from '../../../../compiler/codegen/cpu/wat/scalarKernels';
 import { firstMismatch, loadKernels } from './wat/loopHarness';
 
 const size = (shape: readonly number[]): number => shape.reduce((a, b) => a * b, 1);
@@ -69,28 +69,26 @@ describe('codegen/cpu/opaque', () => {
     }), { numRuns: 40 });
   });
 
-  it('reduceMean over every axis equals the reference (summed in f64)', async () => {
-    await fc.assert(fc.asyncProperty(shapes.chain((s) => fc.tuple(fc.constant(s), values(size(s), 1e3))), async ([shape, data]) => {
-      const attrs = { axes: shape.map((_, k) => k), keepDims: false };
-      const x = tensor(shape, data);
-      const got = await runRule('reduceMean', attrs, [x], []);
-      assert.ok(got);
-      assert.equal(firstMismatch(got, reference('reduceMean', attrs, [x], []), 1e-3, 1e-6), null);
-    }), { numRuns: 40 });
-    assert.equal(await runRule('reduceMean', { axes: [0], keepDims: false }, [tensor([2, 3])], [3]), null, 'a mean over the first axis alone stays a host step');
-  });
-
-  it('reduceMean and reduceSum over the last axis equal the reference, keepDims or not', async () => {
+  it('reduceMean and reduceSum over any trailing block of axes (every axis included) equal the reference, keepDims or not', async () => {
     const cases = fc.tuple(shapes, fc.constantFrom('reduceMean', 'reduceSum'), fc.boolean())
-      .chain(([s, op, keep]) => fc.tuple(fc.constant(s), fc.constant(op), fc.constant(keep), values(size(s), 1e3)));
-    await fc.assert(fc.asyncProperty(cases, async ([shape, op, keepDims, data]) => {
-      const attrs = { axes: [shape.length - 1], keepDims };
-      const outShape = keepDims ? [...shape.slice(0, -1), 1] : shape.slice(0, -1);
+      .chain(([s, op, keep]) => fc.tuple(fc.constant(s), fc.integer({ min: 0, max: s.length - 1 }), fc.constant(op), fc.constant(keep), values(size(s), 1e3)));
+    await fc.assert(fc.asyncProperty(cases, async ([shape, first, op, keepDims, data]) => {
+      const axes = shape.map((_, k) => k).slice(first);
+      const attrs = { axes, keepDims };
+      const outShape = keepDims ? shape.map((d, k) => (k >= first ? 1 : d)) : shape.slice(0, first);
       const x = tensor(shape, data);
       const got = await runRule(op, attrs, [x], outShape);
-      assert.ok(got);
+      assert.ok(got, `no rule for ${op} over axes [${axes}] of [${shape}]`);
       assert.equal(firstMismatch(got, reference(op, attrs, [x], outShape), 1e-3, 1e-6), null);
-    }), { numRuns: 60 });
+    }), { numRuns: 80 });
+  });
+
+  it('reduces to one value over any axes when the others have size 1; other leading reductions stay host steps', async () => {
+    const x = tensor([3, 1, 2], [1, -2, 3, 0.5, 4, -6]);
+    const got = await runRule('reduceSum', { axes: [0, 2], keepDims: false }, [x], [1]);
+    assert.deepEqual(got && Array.from(got), [0.5]);
+    assert.equal(await runRule('reduceMean', { axes: [0], keepDims: false }, [tensor([2, 3])], [3]), null);
+    assert.equal(await runRule('reduceSum', { axes: [0, 2], keepDims: false }, [tensor([2, 3, 2])], [3]), null);
   });
 
   it('sparseSoftmaxCrossEntropy equals the reference', async () => {
@@ -102,6 +100,37 @@ describe('codegen/cpu/opaque', () => {
       assert.ok(got);
       assert.equal(firstMismatch(got, reference('sparseSoftmaxCrossEntropy', {}, inputs, [shape[0]]), 1e-4, 1e-5), null);
     }), { numRuns: 40 });
+  });
+
+  it('categoricalCrossentropy and its sparse form on probabilities (not normalised, 0 and 1 clipped) equal the reference', async () => {
+    const prob = fc.oneof(fc.constantFrom(0, 1, 1e-9), fc.double({ min: 0, max: 1, noNaN: true }).map(Math.fround));
+    const cases = fc.tuple(fc.integer({ min: 1, max: 9 }), fc.integer({ min: 1, max: 12 }), fc.boolean()).chain(([n, c, sparse]) => fc.tuple(
+      fc.constant([n, c]), fc.constant(sparse), fc.array(prob, { minLength: n * c, maxLength: n * c }),
+      fc.array(fc.integer({ min: 0, max: c - 1 }), { minLength: n, maxLength: n }), fc.boolean(),
+    ));
+    await fc.assert(fc.asyncProperty(cases, async ([shape, sparse, probs, classes, soft]) => {
+      const [n, c] = shape;
+      fc.pre(Array.from({ length: n }, (_, i) => probs.slice(i * c, (i + 1) * c).some((v) => v > 0)).every(Boolean));
+      let targets = tensor([n], classes);
+      if (!sparse) {
+        targets = tensor(shape);
+        classes.forEach((k, i) => { targets.data[i * c + k] = soft ? 0.75 : 1; if (soft) targets.data[i * c + ((k + 1) % c)] += 0.25; });
+      }
+      const op = sparse ? 'sparseCategoricalCrossentropy' : 'categoricalCrossentropy';
+      const inputs = [tensor(shape, probs), targets];
+      const got = await runRule(op, {}, inputs, [n]);
+      assert.ok(got);
+      assert.equal(firstMismatch(got, reference(op, {}, inputs, [n]), 1e-5, 1e-5), null);
+    }), { numRuns: 80 });
+  });
+
+  it('clips a certain prediction as Keras does: it still costs about 1e-7, a zero probability -log(1e-7)', async () => {
+    const probs = tensor([2, 2], [1, 0, 1, 0]);
+    const got = await runRule('categoricalCrossentropy', {}, [probs, tensor([2, 2], [1, 0, 0, 1])], [2]);
+    assert.ok(got);
+    // -log(1 - 1e-7), where 1 - 1e-7 is 1 - 2^-23 in float32, and -log(1e-7).
+    assert.ok(got[0] > 0.9e-7 && got[0] < 1.3e-7, `certain: ${got[0]}`);
+    assert.ok(Math.abs(got[1] + Math.log(1e-7)) < 1e-5, `impossible: ${got[1]}`);
   });
 
   it('oneHot equals the reference, labels out of range or not whole included', async () => {
@@ -124,8 +153,8 @@ describe('codegen/cpu/opaque', () => {
   it('refuses malformed kernel parameters in one line naming the kernel and the fault', () => {
     assert.throws(() => emitRowSoftmax({ name: 'sm', rows: 2, cols: 3, input: 2, output: 0 }), /^Error: softmax 'sm': input must be a non-negative multiple of 4, got 2$/);
     assert.throws(() => emitRowSoftmax({ name: 'sm', rows: 0, cols: 3, input: 0, output: 0 }), /rows 0 and cols 3 must be positive integers/);
-    assert.throws(() => emitMeanAll({ name: 'a b', count: 3, input: 0, output: 16 }), /name 'a b' is not an identifier/);
-    assert.throws(() => emitMeanAll({ name: 'mean', count: 0, input: 0, output: 16 }), /count must be a positive integer, got 0/);
+    assert.throws(() => emitRowReduce({ name: 'a b', rows: 1, cols: 3, input: 0, output: 16, mean: true }), /name 'a b' is not an identifier/);
+    assert.throws(() => emitRowReduce({ name: 'mean', rows: 1, cols: 0, input: 0, output: 16, mean: true }), /rows 1 and cols 0 must be positive integers/);
     assert.throws(() => emitStoreConstant({ name: 'c', output: -4, value: 1 }), /kernel 'c': output must be a non-negative multiple of 4, got -4/);
   });
 });
