@@ -8,6 +8,8 @@
 import { availableParallelism, loadavg } from 'node:os';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
+import { writeFileSync } from 'node:fs';
+import { provenance, type InferenceResult } from '../scripts/results-tables';
 import * as ort from 'onnxruntime-node';
 import { exportOnnx } from '../compiler/export/onnx/export';
 import { nncVersion } from '../compiler/package/version';
@@ -70,7 +72,7 @@ async function timeBatch(p: Peers, images: Float32Array, batch: number, seconds:
 }
 
 export async function main(argv: readonly string[]): Promise<void> {
-  const { values } = parseArgs({ args: [...argv], options: { batches: { type: 'string' }, seconds: { type: 'string' }, threads: { type: 'string' } } });
+  const { values } = parseArgs({ args: [...argv], options: { batches: { type: 'string' }, seconds: { type: 'string' }, threads: { type: 'string' }, save: { type: 'string' } } });
   const batches = (values.batches ?? '1,32,250').split(',').map(Number);
   if (!batches.every((b) => Number.isInteger(b) && b >= 1 && b <= 10_000)) throw new Error(`--batches must be integers in 1..10000, got '${values.batches}'`);
   const seconds = Number(values.seconds ?? 3);
@@ -79,6 +81,8 @@ export async function main(argv: readonly string[]): Promise<void> {
   const peers = await setUp(batches, threads);
   console.log(`nnc inference benchmark: mnist-prelu (probabilities), MNIST test digits, ${threads} threads each `
     + `(${availableParallelism()} cores, load ${loadavg()[0].toFixed(1)}); onnxruntime-node ${ort.env.versions.node ?? '?'}, the model from nnc export`);
+  const startLoad = loadavg()[0];
+  const saved: InferenceResult['rows'][number][] = [];
   const rows: string[][] = [['batch', 'nnc ms (best)', 'nnc images/s', 'onnxruntime ms (best)', 'onnxruntime images/s', 'nnc / onnxruntime', 'max |diff|']];
   try {
     for (const batch of batches) {
@@ -87,6 +91,7 @@ export async function main(argv: readonly string[]): Promise<void> {
       const ms = (x: Timing): string => `${x.median.toFixed(3)} (${x.min.toFixed(3)})`;
       rows.push([String(batch), ms(t.nnc), rate(t.nnc.median).toFixed(0), ms(t.ort), rate(t.ort.median).toFixed(0),
         `${(t.ort.median / t.nnc.median).toFixed(2)}x`, t.diff.toExponential(1)]);
+      saved.push({ batch, nncPerSecond: rate(t.nnc.median), peerPerSecond: rate(t.ort.median) });
     }
   } finally {
     peers.engine.dispose();
@@ -95,6 +100,11 @@ export async function main(argv: readonly string[]): Promise<void> {
   const widths = rows[0].map((_, k) => Math.max(...rows.map((r) => r[k].length)));
   for (const r of rows) console.log(r.map((c, k) => c.padEnd(widths[k])).join('  '));
   console.log('ms: median (best) per call; images/s and the ratio from the medians, > 1 when nnc is faster. Targets: >= 1x at batch 250, >= 0.5x at batch 1.');
+  if (values.save) {
+    const result: InferenceResult = { provenance: provenance(`npm run bench -- --inference --seconds ${seconds}`, threads), load: startLoad, rows: saved };
+    writeFileSync(values.save, JSON.stringify(result, null, 1) + '\n');
+    console.log(`Wrote ${values.save}`);
+  }
 }
 
 if (require.main === module) {

@@ -47,6 +47,12 @@ export interface BenchResult {
   readonly rows: readonly { readonly model: string; readonly nncMs: number; readonly peerMs: number | null }[];
 }
 
+export interface InferenceResult {
+  readonly provenance: Provenance;
+  readonly load: number;
+  readonly rows: readonly { readonly batch: number; readonly nncPerSecond: number; readonly peerPerSecond: number }[];
+}
+
 const TUTORIAL: Readonly<Record<string, string>> = { 'mnist-relu': '0.9929 / 0.9927', 'mnist-prelu-zeros': '0.9927', 'mnist-prelu': '0.9930' };
 const LABEL: Readonly<Record<string, string>> = { 'mnist-relu': 'mnist-relu', 'mnist-prelu-zeros': 'mnist-prelu-zeros (alpha 0)', 'mnist-prelu': 'mnist-prelu (alpha 0.25)' };
 
@@ -55,7 +61,7 @@ export function readJson<T>(file: string): T {
 }
 
 function machineLine(p: Provenance): string {
-  return `nnc ${p.nnc}, commit ${p.commit.slice(0, 10)}, ${p.backend} backend, ${p.threads} thread${p.threads === 1 ? '' : 's'}; `
+  return `nnc ${p.nnc}, commit ${p.commit.slice(0, 10)}${p.commit.includes('uncommitted') ? ' with uncommitted changes' : ''}, ${p.backend} backend, ${p.threads} thread${p.threads === 1 ? '' : 's'}; `
     + `${p.machine.cpu}, ${p.machine.cores} cores, Node ${p.machine.node}; ${p.date.slice(0, 10)}`;
 }
 
@@ -92,6 +98,12 @@ export function benchTable(b: BenchResult): string {
     `Measured by \`${b.provenance.command}\` (${machineLine(b.provenance)}; load average ${b.load.toFixed(1)} at the start).`].join('\n');
 }
 
+export function inferenceTable(r: InferenceResult): string {
+  const rows = r.rows.map((x) => `| ${x.batch} | ${x.nncPerSecond.toFixed(0)} | ${x.peerPerSecond.toFixed(0)} | ${(x.nncPerSecond / x.peerPerSecond).toFixed(2)}x |`);
+  return ['| batch | nnc images/s | onnxruntime images/s | nnc / onnxruntime |', '|---|---|---|---|', ...rows, '',
+    `Measured by \`${r.provenance.command}\` (${machineLine(r.provenance)}; load average ${r.load.toFixed(1)} at the start).`].join('\n');
+}
+
 /** The README with every generated table replaced from the result files. */
 export function renderReadme(readme: string, tables: Readonly<Record<string, string>>): string {
   let out = readme;
@@ -110,6 +122,7 @@ export function renderReadme(readme: string, tables: Readonly<Record<string, str
 export function currentTables(): Record<string, string> {
   const sources: [string, string, (json: never) => string][] = [
     ['seed-1', 'results.json', seedOneTable], ['seeds', 'seeds.json', seedsTable], ['bench', 'bench-step.json', benchTable],
+    ['inference', 'bench-inference.json', inferenceTable],
   ];
   const tables: Record<string, string> = {};
   for (const [name, file, render] of sources) {

@@ -27,7 +27,7 @@ describe('published results', function () {
   it("the README's result tables are rendered from docs/results (npm run reproduce rewrites them)", () => {
     const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
     const tables = currentTables();
-    assert.deepEqual(Object.keys(tables).sort(), ['bench', 'seed-1', 'seeds']);
+    assert.deepEqual(Object.keys(tables).sort(), ['bench', 'inference', 'seed-1', 'seeds']);
     assert.equal(renderReadme(readme, tables), readme, 'README.md differs from docs/results: run npm run reproduce (or fix the files)');
   });
 
