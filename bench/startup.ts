@@ -10,6 +10,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadMnist, type Dataset } from '../runtime/data/dataset';
+import { encodeIdx } from '../runtime/data/idx';
 
 const ROOT = path.resolve(__dirname, '..');
 const NNC = path.join(ROOT, 'bin', 'nnc.js');
@@ -21,18 +22,11 @@ function nnc(args: readonly string[]): number {
   return performance.now() - t;
 }
 
-function idx(dims: readonly number[], data: Uint8Array): Buffer {
-  const header = Buffer.alloc(4 + 4 * dims.length);
-  header.writeUInt32BE(0x800 + dims.length, 0);
-  dims.forEach((d, i) => header.writeUInt32BE(d, 4 + 4 * i));
-  return Buffer.concat([header, Buffer.from(data)]);
-}
-
 function writeSet(dir: string, prefix: string, ds: Dataset, count: number): void {
   const size = ds.x.length / ds.count;
   const pixels = Uint8Array.from(ds.x.subarray(0, count * size), (v) => Math.round(v * 255));
-  fs.writeFileSync(path.join(dir, `${prefix}-images-idx3-ubyte`), idx([count, 28, 28], pixels));
-  fs.writeFileSync(path.join(dir, `${prefix}-labels-idx1-ubyte`), idx([count], ds.labels.subarray(0, count)));
+  fs.writeFileSync(path.join(dir, `${prefix}-images-idx3-ubyte`), encodeIdx([count, 28, 28], pixels));
+  fs.writeFileSync(path.join(dir, `${prefix}-labels-idx1-ubyte`), encodeIdx([count], ds.labels.subarray(0, count)));
 }
 
 function median(xs: readonly number[]): number {

@@ -2,6 +2,7 @@
 // test sets as gzipped IDX files (the format nnc reads everywhere, so `nnc predict --input`
 // and `nnc eval --data` read them too), with their labels.
 
+import { encodeIdx } from '../../runtime/data/idx';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as zlib from 'node:zlib';
@@ -11,10 +12,7 @@ import type { SiteImages } from '../../web/site';
 export const DATA_DIR = 'data';
 
 function idx(dims: readonly number[], data: Uint8Array): Buffer {
-  const header = Buffer.alloc(4 + 4 * dims.length);
-  header.writeUInt32BE(0x0800 + dims.length, 0);
-  dims.forEach((d, i) => header.writeUInt32BE(d, 4 + 4 * i));
-  return zlib.gzipSync(Buffer.concat([header, data]), { level: 9 });
+  return zlib.gzipSync(encodeIdx(dims, data), { level: 9 });
 }
 
 /** The first `count` examples of `ds`, written as `<prefix>-images-idx3-ubyte.gz` and labels. */

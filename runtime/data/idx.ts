@@ -18,6 +18,18 @@ const TYPE_NAMES: Readonly<Record<number, string>> = {
   0x08: 'unsigned byte', 0x09: 'signed byte', 0x0b: 'int16', 0x0c: 'int32', 0x0d: 'float32', 0x0e: 'float64',
 };
 
+/** IDX bytes of unsigned-byte data of shape `dims` (what readIdx reads back). */
+export function encodeIdx(dims: readonly number[], data: Uint8Array): Uint8Array {
+  const header = new Uint8Array(4 + 4 * dims.length);
+  const view = new DataView(header.buffer);
+  view.setUint32(0, (UNSIGNED_BYTE << 8) | dims.length, false);
+  dims.forEach((d, i) => view.setUint32(4 + 4 * i, d, false));
+  const out = new Uint8Array(header.length + data.length);
+  out.set(header);
+  out.set(data, header.length);
+  return out;
+}
+
 export function readIdx(path: string): IdxArray {
   return readIdxFile(path).idx;
 }

@@ -2,23 +2,19 @@
 // IDX folders with a wrong-sized or empty test set, a test set alone, a FIFO, a symlink to
 // /dev/zero, a dangling symlink, weights full of NaN, model files too large to compile.
 
+import { encodeIdx } from '../runtime/data/idx-files';
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { writeSafetensors } from '../../runtime/io/safetensors';
 import { readSafetensors } from '../../runtime/io/safetensors';
-import { writeTinyIdx } from './train-fixtures';
+import { tempDir, writeTinyIdx, writeTinyModel } from './train-fixtures';
+import { nnc } from './train-cli';
 
-export function idxBytes(dims: readonly number[], data: Uint8Array): Buffer {
-  const header = Buffer.alloc(4 + 4 * dims.length);
-  header.writeUInt32BE(0x00000800 + dims.length, 0);
-  dims.forEach((d, i) => header.writeUInt32BE(d, 4 + 4 * i));
-  return Buffer.concat([header, Buffer.from(data)]);
-}
 
 function writeTestSet(dir: string, count: number, side: number): void {
-  fs.writeFileSync(path.join(dir, 't10k-images-idx3-ubyte'), idxBytes([count, side, side], new Uint8Array(count * side * side)));
-  fs.writeFileSync(path.join(dir, 't10k-labels-idx1-ubyte'), idxBytes([count], new Uint8Array(count)));
+  fs.writeFileSync(path.join(dir, 't10k-images-idx3-ubyte'), encodeIdx([count, side, side], new Uint8Array(count * side * side)));
+  fs.writeFileSync(path.join(dir, 't10k-labels-idx1-ubyte'), encodeIdx([count], new Uint8Array(count)));
 }
 
 /** The tiny training set with a test set of 5x5 images (the model takes 4x4). */
@@ -117,4 +113,15 @@ export function oneLineNoStack(text: string): void {
   const lines = text.trim().split('\n');
   if (lines.length !== 1) throw new Error(`expected one line, got ${lines.length}:\n${text}`);
   if (/\n\s+at |internal error/.test(text)) throw new Error(`stack trace or internal error:\n${text}`);
+}
+
+/** A temp folder with tiny IDX data, the tiny model file and the weights of its one-epoch reference run. */
+export async function trainedTiny(prefix: string): Promise<{ work: string; tiny: string; weights: string }> {
+  const work = tempDir(prefix);
+  writeTinyIdx(path.join(work, 'data'));
+  const tiny = writeTinyModel(path.join(work, 'tiny.ts'), { epochs: 1 });
+  const run = path.join(work, 'run');
+  const r = await nnc('train', tiny, '--backend', 'reference', '--out', run);
+  if (r.code !== 0) throw new Error(`training the tiny model failed: ${r.stderr}`);
+  return { work, tiny, weights: path.join(run, 'weights.safetensors') };
 }

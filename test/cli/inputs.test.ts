@@ -7,9 +7,8 @@ import { strict as assert } from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import { nnc } from './train-cli';
-import { tempDir, writeTinyIdx, writeTinyModel } from './train-fixtures';
 import {
-  linkToDevZero, makeFifo, oneLineNoStack, writeEmptyTestIdx, writeNanWeights, writeTestOnlyIdx, writeWrongSizedTestIdx,
+  linkToDevZero, makeFifo, oneLineNoStack, writeEmptyTestIdx, writeNanWeights, writeTestOnlyIdx, writeWrongSizedTestIdx, trainedTiny,
 } from './hostile-fixtures';
 
 describe('nnc: inputs checked before the first step', function () {
@@ -18,12 +17,7 @@ describe('nnc: inputs checked before the first step', function () {
   let tiny: string;
   let weights: string;
   before(async () => {
-    work = tempDir('nnc-inputs-');
-    writeTinyIdx(path.join(work, 'data'));
-    tiny = writeTinyModel(path.join(work, 'tiny.ts'), { epochs: 1 });
-    const run = path.join(work, 'run');
-    assert.equal((await nnc('train', tiny, '--backend', 'reference', '--out', run)).code, 0);
-    weights = path.join(run, 'weights.safetensors');
+    ({ work, tiny, weights } = await trainedTiny('nnc-inputs-'));
   });
   after(() => fs.rmSync(work, { recursive: true, force: true }));
 

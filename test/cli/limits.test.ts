@@ -6,8 +6,7 @@ import { strict as assert } from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import { nnc } from './train-cli';
-import { tempDir, writeTinyIdx, writeTinyModel } from './train-fixtures';
-import { oneLineNoStack, writeConvModel, writeWideModel } from './hostile-fixtures';
+import { oneLineNoStack, writeConvModel, writeWideModel, trainedTiny } from './hostile-fixtures';
 
 describe('nnc: size limits', function () {
   this.timeout(120_000);
@@ -15,12 +14,7 @@ describe('nnc: size limits', function () {
   let tiny: string;
   let weights: string;
   before(async () => {
-    work = tempDir('nnc-limits-');
-    writeTinyIdx(path.join(work, 'data'));
-    tiny = writeTinyModel(path.join(work, 'tiny.ts'), { epochs: 1 });
-    const run = path.join(work, 'run');
-    assert.equal((await nnc('train', tiny, '--backend', 'reference', '--out', run)).code, 0);
-    weights = path.join(run, 'weights.safetensors');
+    ({ work, tiny, weights } = await trainedTiny('nnc-limits-'));
   });
   after(() => fs.rmSync(work, { recursive: true, force: true }));
 

@@ -2,17 +2,12 @@
 // which class c lights pixel c (with noise), so a small dense model learns them in a few
 // epochs on the reference backend.
 
+import { encodeIdx } from '../runtime/data/idx-files';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { Rng } from '../../format/rng';
 
-function idxBytes(dims: readonly number[], data: Uint8Array): Buffer {
-  const header = Buffer.alloc(4 + 4 * dims.length);
-  header.writeUInt32BE(0x00000800 + dims.length, 0);
-  dims.forEach((d, i) => header.writeUInt32BE(d, 4 + 4 * i));
-  return Buffer.concat([header, Buffer.from(data)]);
-}
 
 function writeSet(dir: string, prefix: string, count: number, rng: Rng): void {
   const images = new Uint8Array(count * 16);
@@ -23,8 +18,8 @@ function writeSet(dir: string, prefix: string, count: number, rng: Rng): void {
     for (let p = 0; p < 16; p++) images[n * 16 + p] = Math.floor(rng.next() * 60);
     images[n * 16 + label] = 200 + Math.floor(rng.next() * 55);
   }
-  fs.writeFileSync(path.join(dir, `${prefix}-images-idx3-ubyte`), idxBytes([count, 4, 4], images));
-  fs.writeFileSync(path.join(dir, `${prefix}-labels-idx1-ubyte`), idxBytes([count], labels));
+  fs.writeFileSync(path.join(dir, `${prefix}-images-idx3-ubyte`), encodeIdx([count, 4, 4], images));
+  fs.writeFileSync(path.join(dir, `${prefix}-labels-idx1-ubyte`), encodeIdx([count], labels));
 }
 
 export function tempDir(prefix = 'nnc-cli-'): string {

@@ -2,7 +2,7 @@ import { strict as assert } from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import fc from 'fast-check';
-import { readIdx } from '../../../runtime/data/idx';
+import { encodeIdx as encodeIdxRuntime, readIdx } from '../../../runtime/data/idx';
 import { DataError } from '../../../runtime/data/errors';
 import { encodeIdx, scratchDir, writeIdx } from './idx-files';
 
@@ -10,6 +10,13 @@ describe('readIdx', () => {
   let dir: string;
   before(() => { dir = scratchDir(); });
   after(() => { fs.rmSync(dir, { recursive: true, force: true }); });
+
+  it("the runtime's encoder writes the same bytes as the test's own encoder, for any shape", () => {
+    fc.assert(fc.property(fc.array(fc.integer({ min: 1, max: 5 }), { minLength: 1, maxLength: 4 }), (dims) => {
+      const data = Uint8Array.from({ length: dims.reduce((a, b) => a * b, 1) }, (_, k) => (k * 37) % 256);
+      assert.deepEqual(Buffer.from(encodeIdxRuntime(dims, data)), Buffer.from(encodeIdx(dims, data)));
+    }), { seed: 7, numRuns: 50 });
+  });
 
   it('reads back random dims and bytes, plain and gzipped', () => {
     const arb = fc.array(fc.integer({ min: 0, max: 5 }), { minLength: 1, maxLength: 4 }).chain((dims) => {
