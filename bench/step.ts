@@ -2,37 +2,39 @@
 // and in PyTorch, in the same run, side by side, as ms/step and ratios. A benchmark, not a
 // test: run it on a quiet machine; every figure is a median of timed steps after warm-up.
 //   npm run bench -- [--steps N] [--warmup N] [--backend cpu|gpu] [--threads N] [--no-peer] [--save FILE]
+// On the CPU it times nnc on 1 thread and on --threads (default: every core), in the exact
+// form and, where relaxed SIMD can run, the fused-multiply-add form; PyTorch on the same
+// thread counts. Shares of peak are of the one-core micro-kernel peak measured here (peak.ts).
 // --save writes the figures with the machine they came from (docs/results/bench-step.json feeds
 // the README's speed table).
 //   npm run bench -- --inference [...]: inference against onnxruntime instead (bench/inference.ts)
 
-import { availableParallelism, loadavg } from 'node:os';
-import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { availableParallelism, cpus, loadavg } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import * as path from 'node:path';
 import { compile } from '../compiler/pipeline';
+import type { CompiledModelFiles } from '../format/manifest';
 import { createEngine, type CompiledBackendName } from '../runtime/backends/index';
-import { provenance, type BenchResult } from '../scripts/results-tables';
-import { writeFileSync } from 'node:fs';
+import type { FmaChoice } from '../runtime/backends/cpu/multiply-add';
+import { enableRelaxedSimd } from '../runtime/backends/cpu/engine';
+import { provenance, type BenchResult, type StepConfigResult } from '../scripts/results-tables';
+import { measurePeak, type Peak } from './peak';
+import { timeTorch, type Timing } from './peer/torch';
 
 const BATCH = 250;
 /** Floating-point work of one PReLU training step at batch 250 (convolutions and GEMMs dominate). */
 const GFLOP_PER_STEP = 4.256;
-/** One core's WAT f32x4 GEMM on the seed's shapes (bench/kernels/gemm.ts, idle machine): the practical peak. */
-const GFLOPS_PER_CORE = 46;
-
-interface Timing { readonly median: number; readonly min: number }
 
 function median(xs: number[]): Timing {
   const s = [...xs].sort((a, b) => a - b);
   return { median: s[Math.floor(s.length / 2)], min: s[0] };
 }
 
-async function timeNnc(model: string, backend: CompiledBackendName, steps: number, warmup: number): Promise<Timing> {
-  const built = await compile(path.join(__dirname, '..', 'models', `${model}.ts`), { gpu: backend === 'gpu' });
-  if (!built.ok) throw new Error(built.diagnostics.join('\n'));
-  const engine = await createEngine(built.compiled, { backend, seed: 1 });
+interface Config { readonly threads: number; readonly fma: FmaChoice }
+
+async function timeNnc(compiled: CompiledModelFiles, backend: CompiledBackendName, config: Config, steps: number, warmup: number): Promise<Timing> {
+  const engine = await createEngine(compiled, { backend, seed: 1, threads: config.threads, fma: config.fma });
   const x = new Float32Array(BATCH * engine.inputSize);
   for (let i = 0; i < x.length; i++) x[i] = (i * 2654435761 % 1000) / 1000;
   const labels = new Float32Array(BATCH * engine.labelSize);
@@ -47,52 +49,78 @@ async function timeNnc(model: string, backend: CompiledBackendName, steps: numbe
   return median(times);
 }
 
-function timeTorch(model: string, steps: number, warmup: number, threads: number): Timing | string {
-  const python = '/usr/bin/python3';
-  if (!existsSync(python)) return 'peer not run: /usr/bin/python3 is missing';
-  const script = path.join(__dirname, 'peer', 'torch_step.py');
-  const r = spawnSync(python, [script, '--model', model, '--steps', String(steps), '--warmup', String(warmup), '--threads', String(threads)], { encoding: 'utf8' });
-  if (r.status !== 0) {
-    const why = /No module named 'torch'/.test(r.stderr) ? 'PyTorch is not installed (apt-get install python3-torch)' : r.stderr.trim().split('\n').pop();
-    return `peer not run: ${why}`;
-  }
-  const out = JSON.parse(r.stdout.trim().split('\n').pop() as string) as { ms_per_step: number };
-  return { median: out.ms_per_step, min: out.ms_per_step };
+/** nnc's configurations: 1 thread and `threads`, exact; `threads` fused where it runs. */
+function configs(threads: number, backend: CompiledBackendName, fused: boolean): Config[] {
+  if (backend === 'gpu') return [{ threads, fma: 'off' }];
+  const counts = threads === 1 ? [1] : [1, threads];
+  return [...counts.map((t): Config => ({ threads: t, fma: 'off' })), ...(fused ? [{ threads, fma: 'on' as const }] : [])];
+}
+
+function table(rows: readonly string[][]): string {
+  const widths = rows[0].map((_, k) => Math.max(...rows.map((r) => r[k].length)));
+  return rows.map((r) => r.map((c, k) => c.padEnd(widths[k])).join('  ')).join('\n');
+}
+
+function shareOfPeak(ms: number, c: Config, peak: Peak): string {
+  const perCore = c.fma === 'on' ? peak.fused ?? peak.exact : peak.exact;
+  const gflops = GFLOP_PER_STEP / (ms / 1000);
+  return `${gflops.toFixed(1)} (${((100 * gflops) / (perCore * c.threads)).toFixed(0)}%)`;
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { steps: { type: 'string' }, warmup: { type: 'string' }, backend: { type: 'string' }, threads: { type: 'string' }, 'no-peer': { type: 'boolean' }, save: { type: 'string' } } });
+  const { values } = parseArgs({ options: { steps: { type: 'string' }, warmup: { type: 'string' }, backend: { type: 'string' }, threads: { type: 'string' }, 'no-peer': { type: 'boolean' }, 'no-fma': { type: 'boolean' }, save: { type: 'string' } } });
   const steps = Number(values.steps ?? 10);
   const warmup = Number(values.warmup ?? 2);
   const backend = (values.backend ?? 'cpu') as CompiledBackendName;
   const threads = Number(values.threads ?? availableParallelism());
   const startLoad = loadavg()[0];
-  console.log(`nnc step benchmark: batch ${BATCH}, ${steps} timed steps after ${warmup} warm-up, backend ${backend}, ${availableParallelism()} cores, load ${loadavg()[0].toFixed(1)}`);
-  const rows: string[][] = [['model', 'nnc ms/step', 'PyTorch ms/step', 'nnc speedup (images/s)', 'nnc GFLOP/s', 'share of peak']];
-  const nncMs: Record<string, number> = {};
-  const torchMs: Record<string, number> = {};
-  const saved: { model: string; nncMs: number; peerMs: number | null }[] = [];
+  const fusedRuns = backend === 'cpu' && values['no-fma'] !== true;
+  if (fusedRuns) enableRelaxedSimd();
+  const peak = await measurePeak();
+  console.log(`nnc step benchmark: batch ${BATCH}, ${steps} timed steps after ${warmup} warm-up, backend ${backend}`);
+  console.log(`machine: ${cpus()[0]?.model.trim() ?? 'unknown CPU'}, ${availableParallelism()} cores, Node ${process.version}, load ${startLoad.toFixed(1)}`);
+  console.log(`peak of one core (12-accumulator f32x4 micro-kernel): exact ${peak.exact.toFixed(1)} GFLOP/s, fused ${peak.fused === null ? 'not available without relaxed SIMD' : `${peak.fused.toFixed(1)} GFLOP/s`}`);
+  const rows: string[][] = [['model', 'threads', 'form', 'nnc ms/step', 'PyTorch ms/step', 'nnc images/s vs PyTorch', 'nnc GFLOP/s (share of peak)']];
+  const saved: { model: string; nncMs: number; peerMs: number | null; configs: StepConfigResult[] }[] = [];
   for (const m of ['prelu', 'relu']) {
-    const nnc = await timeNnc(`mnist-${m}`, backend, steps, warmup);
-    const peer = values['no-peer'] ? 'peer not run (--no-peer)' : timeTorch(m, steps, warmup, threads);
-    nncMs[m] = nnc.median;
-    const gflops = GFLOP_PER_STEP / (nnc.median / 1000);
-    const peerText = typeof peer === 'string' ? peer : peer.median.toFixed(1);
-    if (typeof peer !== 'string') torchMs[m] = peer.median;
-    saved.push({ model: `mnist-${m}`, nncMs: nnc.median, peerMs: typeof peer === 'string' ? null : peer.median });
-    rows.push([`mnist-${m}`, nnc.median.toFixed(1), peerText, typeof peer === 'string' ? '-' : `${(peer.median / nnc.median).toFixed(2)}x`,
-      gflops.toFixed(1), `${((100 * gflops) / (GFLOPS_PER_CORE * threads)).toFixed(0)}% of ${GFLOPS_PER_CORE * threads} GFLOP/s`]);
+    const built = await compile(path.join(__dirname, '..', 'models', `mnist-${m}.ts`), { gpu: backend === 'gpu' });
+    if (!built.ok) throw new Error(built.diagnostics.join('\n'));
+    const peers = new Map<number, Timing | string>();
+    const results: StepConfigResult[] = [];
+    for (const c of configs(threads, backend, fusedRuns)) {
+      const nnc = await timeNnc(built.compiled, backend, c, steps, warmup);
+      if (!peers.has(c.threads)) peers.set(c.threads, values['no-peer'] ? 'peer not run (--no-peer)' : timeTorch(m, steps, warmup, c.threads));
+      const peer = peers.get(c.threads) as Timing | string;
+      const peerMs = typeof peer === 'string' ? null : peer.median;
+      results.push({ threads: c.threads, fused: c.fma === 'on', nncMs: nnc.median, peerMs });
+      rows.push([`mnist-${m}`, String(c.threads), c.fma === 'on' ? 'fused' : 'exact', nnc.median.toFixed(1), typeof peer === 'string' ? peer : peer.median.toFixed(1),
+        peerMs === null ? '-' : `${(peerMs / nnc.median).toFixed(2)}x`, shareOfPeak(nnc.median, c, peak)]);
+    }
+    const main = results.find((r) => r.threads === threads && !r.fused) ?? results[0];
+    saved.push({ model: `mnist-${m}`, nncMs: main.nncMs, peerMs: main.peerMs, configs: results });
   }
-  const widths = rows[0].map((_, k) => Math.max(...rows.map((r) => r[k].length)));
-  for (const r of rows) console.log(r.map((c, k) => c.padEnd(widths[k])).join('  '));
-  console.log(`PReLU over ReLU: nnc ${((nncMs.prelu / nncMs.relu - 1) * 100).toFixed(0)}% slower` +
-    (torchMs.prelu && torchMs.relu ? `, PyTorch ${((torchMs.prelu / torchMs.relu - 1) * 100).toFixed(0)}% slower` : ''));
+  console.log(table(rows));
+  console.log(summary(saved, threads));
   if (values.save) {
-    const result: BenchResult = { provenance: provenance(`npm run bench -- --steps ${steps} --warmup ${warmup}`, threads), load: startLoad, rows: saved };
+    const result: BenchResult = { provenance: provenance(`npm run bench -- --steps ${steps} --warmup ${warmup}`, threads), load: startLoad, peak, rows: saved };
     writeFileSync(values.save, JSON.stringify(result, null, 1) + '\n');
     console.log(`Wrote ${values.save}`);
   }
-  console.log(`(GFLOP/s counts ${GFLOP_PER_STEP} GFLOP per step for both models; peak = ${GFLOPS_PER_CORE} GFLOP/s per core, nnc's WAT GEMM on the seed shapes, bench/kernels/gemm.ts.)`);
+  console.log(`(GFLOP/s counts ${GFLOP_PER_STEP} GFLOP per step for both models; a share is of the one-core peak above times the threads, in the row's form.)`);
+}
+
+function summary(saved: readonly { model: string; configs: readonly StepConfigResult[] }[], threads: number): string {
+  const at = (model: string, t: number, fused: boolean): number | undefined => saved.find((s) => s.model === model)?.configs.find((c) => c.threads === t && c.fused === fused)?.nncMs;
+  const lines: string[] = [];
+  const one = at('mnist-prelu', 1, false);
+  const many = at('mnist-prelu', threads, false);
+  if (one !== undefined && many !== undefined && threads > 1) lines.push(`PReLU step on ${threads} threads: ${(one / many).toFixed(2)}x the speed of 1 thread`);
+  const fused = at('mnist-prelu', threads, true);
+  if (fused !== undefined && many !== undefined) lines.push(`fused form: ${(many / fused).toFixed(2)}x the exact form's speed`);
+  const prelu = many ?? one;
+  const relu = at('mnist-relu', threads, false) ?? at('mnist-relu', 1, false);
+  if (prelu !== undefined && relu !== undefined) lines.push(`PReLU over ReLU: nnc ${((prelu / relu - 1) * 100).toFixed(0)}% slower`);
+  return lines.join('\n');
 }
 
 // `npm run bench -- --inference`: inference against onnxruntime instead (bench/inference.ts).

@@ -90,6 +90,11 @@ export interface CpuProgram {
   /** x and labels. */
   readonly inputs: { readonly [name: string]: Slot };
   /** loss and probs; in a training program also grad:<param> for every param. */
+  /**
+   * The same program with the micro-kernels' multiply-adds as f32x4.relaxed_madd (relaxed
+   * SIMD), for engines that validate it; null when the program has no multiply-add.
+   */
+  readonly fmaFile: string | null;
   readonly outputs: { readonly [name: string]: Slot };
   readonly params: { readonly [name: string]: Slot };
   /** Constants to fill once after instantiation. */

@@ -9,6 +9,7 @@
 import type { CompiledModelFiles } from '../format/manifest';
 import { createEngine, type CompiledBackendName } from './backends/index';
 import type { HostOps } from './backends/cpu/host-ops';
+import type { FmaChoice } from './backends/cpu/multiply-add';
 import { readCompiledModel } from './model-files';
 import { loadWeights } from './io/weights';
 import { modelOver, type LoadedModel } from './model';
@@ -28,13 +29,19 @@ export interface LoadOptions {
   readonly notice?: (line: string) => void;
   /** Host implementations of ops a CPU program runs outside WebAssembly (rare; the nnc CLI supplies them). */
   readonly hostOps?: HostOps;
+  /**
+   * The CPU programs' multiply-add form: 'auto' (default) runs the fused form (relaxed SIMD's
+   * f32x4.relaxed_madd) where the engine validates it, 'on' requires it (in Node 20 it turns
+   * on V8's flag for it), 'off' runs the exact form. The forms differ in each multiply-add's rounding.
+   */
+  readonly fma?: FmaChoice;
 }
 
 export async function loadModel(source: string | CompiledModelFiles, opts: LoadOptions = {}): Promise<LoadedModel> {
   const compiled = typeof source === 'string' ? readCompiledModel(source) : source;
   const m = compiled.manifest;
   const engine = await createEngine(compiled, {
-    backend: opts.backend ?? 'cpu', seed: opts.seed ?? m.fit.seed, threads: opts.threads, notice: opts.notice, hostOps: opts.hostOps,
+    backend: opts.backend ?? 'cpu', seed: opts.seed ?? m.fit.seed, threads: opts.threads, notice: opts.notice, hostOps: opts.hostOps, fma: opts.fma,
   });
   try {
     if (opts.weights !== undefined) loadWeights(engine, opts.weights);

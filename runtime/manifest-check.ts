@@ -17,9 +17,13 @@ export function parseManifest(text: string, where: string): Manifest {
   return checkManifest(parseJson(text, where), where);
 }
 
-/** The names of every program file the manifest lists, each checked to stay inside the model. */
-export function programFiles(manifest: Manifest, where: string): string[] {
-  const names = [...manifest.cpu.map((p) => p.file), ...manifest.gpu.map((p) => p.file)];
+/**
+ * The names of every program file the manifest lists, each checked to stay inside the model;
+ * the CPU programs' fused forms unless `fused` is false (a page that cannot run them skips them).
+ */
+export function programFiles(manifest: Manifest, where: string, fused = true): string[] {
+  const fusedFiles = fused ? manifest.cpu.flatMap((p) => (p.fmaFile ? [p.fmaFile] : [])) : [];
+  const names = [...manifest.cpu.map((p) => p.file), ...fusedFiles, ...manifest.gpu.map((p) => p.file)];
   for (const name of names) {
     if (name.startsWith('/') || /^[A-Za-z]:/.test(name) || /^[a-z][a-z0-9+.-]*:/i.test(name) || name.split(/[\\/]/).includes('..')) {
       throw new ModelFileError(`${where}: file '${name}' lies outside the compiled model`);

@@ -4,6 +4,7 @@
 
 import { MANIFEST_FILE, type CompiledModelFiles } from '../format/manifest';
 import { ModelFileError, parseManifest, programFiles } from './manifest-check';
+import { relaxedSimdValidates } from './backends/cpu/multiply-add';
 
 /** fetch's shape, so a caller (or a test) can supply its own. */
 export type Fetch = (url: string) => Promise<{ readonly ok: boolean; readonly status: number; arrayBuffer(): Promise<ArrayBuffer> }>;
@@ -31,7 +32,7 @@ export async function fetchCompiledModel(baseUrl: string, fetchFn: Fetch, origin
   const manifestUrl = new URL(MANIFEST_FILE, base).href;
   const text = new TextDecoder().decode(await fetchBytes(manifestUrl, fetchFn, ` (is ${base} a compiled model from nnc build?)`));
   const manifest = parseManifest(text, manifestUrl);
-  const names = programFiles(manifest, manifestUrl);
+  const names = programFiles(manifest, manifestUrl, relaxedSimdValidates());
   const bytes = await Promise.all(names.map((name) => fetchBytes(new URL(name, base).href, fetchFn)));
   return { manifest, files: new Map(names.map((name, i) => [name, bytes[i]])) };
 }

@@ -40,11 +40,23 @@ export interface SeedResults {
   readonly models: Readonly<Record<string, Readonly<Record<string, { readonly test_loss: number; readonly test_accuracy: number }>>>>;
 }
 
+/** One nnc configuration of a step bench: threads, and whether the fused-multiply-add form ran. */
+export interface StepConfigResult {
+  readonly threads: number;
+  readonly fused: boolean;
+  readonly nncMs: number;
+  /** PyTorch on the same thread count, or null when it did not run. */
+  readonly peerMs: number | null;
+}
+
 export interface BenchResult {
   readonly provenance: Provenance;
   /** The 1-minute load average when the bench started: above the core count, the machine was shared. */
   readonly load: number;
-  readonly rows: readonly { readonly model: string; readonly nncMs: number; readonly peerMs: number | null }[];
+  /** One core's measured GFLOP/s (bench/peak.ts); absent in files from before it was measured. */
+  readonly peak?: { readonly exact: number; readonly fused: number | null };
+  /** nncMs/peerMs: the default configuration (every thread, exact form); configs: all that ran. */
+  readonly rows: readonly { readonly model: string; readonly nncMs: number; readonly peerMs: number | null; readonly configs?: readonly StepConfigResult[] }[];
 }
 
 export interface InferenceResult {

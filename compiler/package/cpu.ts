@@ -11,6 +11,7 @@ import type { Graph, Node } from '../ir/types';
 import type { Fusion } from '../passes/fuse';
 import { buildCpuProgram, type CpuProgram as SourceProgram, type UpdateLayout, type ValueSlot } from '../codegen/cpu/program';
 import { assembleWatSync } from '../codegen/cpu/wat/module';
+import { contractMultiplyAdds } from '../codegen/cpu/wat/fma';
 import type { CpuProgram, CpuStep, CpuUpdateLayout, HostNode, ProgramMode, Slot } from '../../format/manifest';
 import type { OptimizerSpec } from '../../format/spec';
 
@@ -20,6 +21,8 @@ const THREADS = 2;
 export interface GeneratedCpuProgram {
   readonly program: CpuProgram;
   readonly wasm: Uint8Array;
+  /** The same module with its multiply-adds contracted (relaxed SIMD), or null when it has none. */
+  readonly fmaWasm: Uint8Array | null;
   /** The compiler's program (WAT, memory plan, graph), for --emit and the tests. */
   readonly source: SourceProgram;
 }
@@ -28,6 +31,9 @@ export function generateCpuProgram(fused: Fusion, mode: ProgramMode, batch: numb
   const source = buildCpuProgram(fused, batch, THREADS, mode === 'train' ? optimizer : null);
   if (source.abortAddress < 0) throw new Error(`cpu program ${file}: built without barriers`);
   const wasm = assembleWatSync(source.wat, file);
+  const contracted = contractMultiplyAdds(source.wat);
+  const fmaFile = contracted.count > 0 ? fmaFileName(file) : null;
+  const fmaWasm = fmaFile === null ? null : assembleWatSync(contracted.text, fmaFile);
   const graph = source.graph;
   const slotOf = (id: number, what: string): Slot => {
     const s = source.slots.get(id);
@@ -44,6 +50,7 @@ export function generateCpuProgram(fused: Fusion, mode: ProgramMode, batch: numb
     mode,
     batch,
     file,
+    fmaFile,
     pages: source.pages,
     abortAddress: source.abortAddress,
     rngState: source.rngState,
@@ -54,7 +61,12 @@ export function generateCpuProgram(fused: Fusion, mode: ProgramMode, batch: numb
     constants: source.constants.map((c) => ({ offset: c.offset, count: c.count, value: c.value })),
     update: source.update ? plainUpdate(source.update) : null,
   };
-  return { program, wasm, source };
+  return { program, wasm, fmaWasm, source };
+}
+
+/** `cpu/train-250.wasm` -> `cpu/train-250.fma.wasm`. */
+function fmaFileName(file: string): string {
+  return file.endsWith('.wasm') ? `${file.slice(0, -'.wasm'.length)}.fma.wasm` : `${file}.fma`;
 }
 
 function plainSlot(s: ValueSlot): Slot {

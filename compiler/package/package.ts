@@ -6,12 +6,15 @@ import type { CompiledModel } from '../pipeline';
 import { printGraph } from '../ir/printer';
 import { nncVersion } from './version';
 
-export interface GeneratedCpu { readonly program: CpuProgram; readonly wasm: Uint8Array }
+export interface GeneratedCpu { readonly program: CpuProgram; readonly wasm: Uint8Array; readonly fmaWasm: Uint8Array | null }
 export interface GeneratedGpu { readonly program: GpuProgram; readonly kernels: readonly GpuKernel[] }
 
 export function packageModel(model: CompiledModel, cpu: readonly GeneratedCpu[], gpu: readonly GeneratedGpu[] | { readonly refusal: string }): CompiledModelFiles {
   const files = new Map<string, Uint8Array>();
-  for (const c of cpu) files.set(c.program.file, c.wasm);
+  for (const c of cpu) {
+    files.set(c.program.file, c.wasm);
+    if (c.program.fmaFile !== null && c.fmaWasm !== null) files.set(c.program.fmaFile, c.fmaWasm);
+  }
   const gpuPrograms = 'refusal' in gpu ? [] : gpu;
   for (const g of gpuPrograms) files.set(g.program.file, new TextEncoder().encode(JSON.stringify(g.kernels)));
   const layers: LayerSummary[] = model.layers.map((l) => ({

@@ -6,6 +6,7 @@ import type { CompiledModelFiles } from '../../format/manifest';
 import type { Engine } from '../engine';
 import { createCpuEngine } from './cpu/engine';
 import type { HostOps } from './cpu/host-ops';
+import type { FmaChoice } from './cpu/multiply-add';
 import { createGpuEngine } from './gpujs/engine';
 
 export type BackendName = 'cpu' | 'gpu' | 'reference';
@@ -20,10 +21,12 @@ export interface EngineOptions {
   readonly notice?: (line: string) => void;
   /** Host implementations of ops a CPU program runs outside WebAssembly (rare; see host-ops.ts). */
   readonly hostOps?: HostOps;
+  /** The CPU programs' multiply-add form (default 'auto': fused where relaxed SIMD validates). */
+  readonly fma?: FmaChoice;
 }
 
 export async function createEngine(model: CompiledModelFiles, opts: EngineOptions): Promise<Engine> {
-  const cpu = (): Promise<Engine> => createCpuEngine(model, { seed: opts.seed, threads: opts.threads, hostOps: opts.hostOps });
+  const cpu = (): Promise<Engine> => createCpuEngine(model, { seed: opts.seed, threads: opts.threads, hostOps: opts.hostOps, fma: opts.fma });
   if (opts.backend === 'cpu') return cpu();
   const gpu = await createGpuEngine(model, opts.seed);
   if (!('reason' in gpu)) return gpu;

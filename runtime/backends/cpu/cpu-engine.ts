@@ -17,6 +17,7 @@ import type { PoolProvider } from './pool';
 import type { ProgramRunner } from './program-runner';
 import { inferencePlan, modelLabel, ProgramSet } from './programs';
 import { TrainingMemory } from './training-memory';
+import { runsFused, type FmaChoice } from './multiply-add';
 
 export interface CpuEngineSetup {
   /** Seeds the initial weights. */
@@ -27,6 +28,8 @@ export interface CpuEngineSetup {
   readonly hostOps?: HostOps;
   /** Starts a program's threads when it runs on more than one; disposed with the engine. */
   readonly pools: PoolProvider;
+  /** The programs' multiply-add form (default 'auto'). */
+  readonly fma?: FmaChoice;
 }
 
 /** The CPU engine on `setup.threads` threads; the provider is disposed if the engine cannot start. */
@@ -34,7 +37,8 @@ export function openCpuEngine(model: CompiledModelFiles, setup: CpuEngineSetup):
   try {
     if (!Number.isInteger(setup.threads) || setup.threads < 1) throw new EngineError(`the CPU backend needs a positive whole number of threads, got ${setup.threads}`);
     requireHostOps(model.manifest.cpu, setup.hostOps);
-    return new CpuEngine(model, setup.threads, new ProgramSet(model, { threads: setup.threads, hostOps: setup.hostOps, pools: setup.pools }), setup.seed);
+    const fused = runsFused(model, setup.fma ?? 'auto');
+    return new CpuEngine(model, setup.threads, new ProgramSet(model, { threads: setup.threads, hostOps: setup.hostOps, pools: setup.pools }, fused), setup.seed);
   } catch (e) {
     setup.pools.dispose();
     throw e;
@@ -55,7 +59,7 @@ class CpuEngine implements Engine {
   constructor(private readonly model: CompiledModelFiles, threads: number, private readonly programs: ProgramSet, seed: number) {
     const m = model.manifest;
     this.manifest = m;
-    this.description = `cpu (WebAssembly SIMD, ${threads} thread${threads > 1 ? 's' : ''})`;
+    this.description = `cpu (WebAssembly SIMD${programs.fused ? ' with FMA' : ''}, ${threads} thread${threads > 1 ? 's' : ''})`;
     this.inputSize = m.io.inputSize;
     this.labelSize = m.io.labelSize;
     this.outputSize = m.io.outputShape.reduce((a, b) => a * b, 1);

@@ -5,11 +5,13 @@
 import type { CompiledModelFiles, CpuProgram, ProgramMode } from '../../../format/manifest';
 import { EngineError } from '../../engine';
 import { ProgramRunner, type RunnerOptions } from './program-runner';
+import { programFile } from './multiply-add';
 
 export class ProgramSet {
   private readonly runners = new Map<CpuProgram, ProgramRunner>();
 
-  constructor(private readonly model: CompiledModelFiles, private readonly opts: RunnerOptions) {
+  /** `fused`: run each program's relaxed-SIMD form where it has one (multiply-add.ts decides). */
+  constructor(private readonly model: CompiledModelFiles, private readonly opts: RunnerOptions, readonly fused = false) {
     const missing = model.manifest.cpu.filter((p) => !model.files.has(p.file)).map((p) => p.file);
     if (missing.length > 0) throw new EngineError(`${modelLabel(model)} is missing ${missing.join(', ')}; rebuild it with nnc build`);
   }
@@ -27,7 +29,7 @@ export class ProgramSet {
   runner(program: CpuProgram): ProgramRunner {
     let r = this.runners.get(program);
     if (!r) {
-      const bytes = this.model.files.get(program.file) as Uint8Array;
+      const bytes = this.model.files.get(programFile(this.model, program, this.fused)) as Uint8Array;
       // One example is too little work to share: waking workers costs more than it saves
       // (the result is the same on any thread count).
       const threads = program.batch === 1 ? 1 : this.opts.threads;

@@ -48,7 +48,8 @@ export async function assembleWat(text: string, fileName = 'kernels.wat'): Promi
 export function assembleWatSync(text: string, fileName = 'kernels.wat'): Uint8Array {
   const wabt = wabtLoaded;
   if (!wabt) throw new Error('assembleWatSync: call loadAssembler() first');
-  const features = { simd: true, threads: true, mutable_globals: true, sat_float_to_int: true, bulk_memory: true };
+  // relaxed_simd only admits the instructions: a text without them assembles as before.
+  const features = { simd: true, relaxed_simd: true, threads: true, mutable_globals: true, sat_float_to_int: true, bulk_memory: true };
   const parsed = wabt.parseWat(fileName, text, features);
   try {
     parsed.resolveNames();
