@@ -84,7 +84,12 @@ export interface CpuProgram {
   readonly pages: number;
   /** Byte address of the barriers' abort flag. */
   readonly abortAddress: number;
-  /** Byte address of the masks' xoshiro128** state (four u32), or -1 when no mask is drawn. */
+  /**
+   * Byte address of the masks' xoshiro128** states (four u32 each), or -1 when no mask is
+   * drawn. Thread t of e = min(threads, rngStreams) draws values [rngDraws*t/e,
+   * rngDraws*(t+1)/e) of the one mask sequence from the state at rngState + 16t: Rng(seed)'s
+   * state jumped ahead by rngDraws*t/e draws (format/rng-jump.ts).
+   */
   readonly rngState: number;
   readonly steps: readonly CpuStep[];
   /** x and labels. */
@@ -101,6 +106,10 @@ export interface CpuProgram {
   readonly constants: readonly { readonly offset: number; readonly count: number; readonly value: number }[];
   /** The compiled optimizer update of a training program; null: the runtime updates in JS. */
   readonly update: CpuUpdateLayout | null;
+  /** Threads that can draw masks (0 when none is drawn). */
+  readonly rngStreams: number;
+  /** Values the masks draw per run. */
+  readonly rngDraws: number;
 }
 
 /** A gpu.js kernel's source and its calling convention (flat row-major tensors in, 1-D output out). */

@@ -54,6 +54,8 @@ export function generateCpuProgram(fused: Fusion, mode: ProgramMode, batch: numb
     pages: source.pages,
     abortAddress: source.abortAddress,
     rngState: source.rngState,
+    rngStreams: source.rngStreams,
+    rngDraws: source.rngDraws,
     steps,
     inputs: named('input'),
     outputs: outputSlots(graph, (id, name) => slotOf(id, `output ${name}`)),

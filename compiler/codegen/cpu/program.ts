@@ -22,7 +22,7 @@ import { emitRowLoop, emitReductionCombine, needsReductionCombine, reductionScra
 import type { Epilogue } from './wat/epilogue';
 import { BARRIER_BYTES, barrierAbortAddress, emitBarrier } from './wat/barrier';
 import { emitUpdate, updateLayout, updateRegions, valueKey, type UpdateLayout } from './update-regions';
-import { emitDropoutMasks } from './wat/masks';
+import { emitDropoutMasks, maskDraws } from './wat/masks';
 import type { OptimizerSpec } from '../../dsl/spec';
 import { SizeLimitError, WASM_MAX_BYTES, WASM_PAGE_BYTES, formatBytes } from '../../../format/limits';
 
@@ -52,11 +52,17 @@ export interface CpuProgram {
   /** The compiled optimizer update, when the program trains: where its regions lie. */
   readonly update: UpdateLayout | null;
   /**
-   * Byte offset of the dropout masks' xoshiro128** state (four u32), which the host sets to
-   * Rng(seed).state() before each run; -1 when the program draws no mask.
+   * Byte offset of the dropout masks' xoshiro128** states (four u32 each, one per drawing
+   * thread), which the host sets before each run; -1 when the program draws no mask.
    */
   readonly rngState: number;
+  /** Threads that draw masks at most (states at rngState + 16t), and values drawn per run. */
+  readonly rngStreams: number;
+  readonly rngDraws: number;
 }
+
+/** Threads that share the mask drawing at most: room for their states costs 16 bytes each. */
+const MASK_STREAMS = 64;
 
 interface PendingKernel {
   readonly index: number;
@@ -102,7 +108,7 @@ export function buildCpuProgram(fused: Fusion, batch: number, threads: number, o
   const masks = graph.nodes.filter((n) => n.op === 'dropoutMask');
   const requests = [
     ...(threads > 1 ? [{ key: 'barrier', bytes: BARRIER_BYTES, first: 0, last: 0, pinned: true }] : []),
-    ...(masks.length > 0 ? [{ key: 'rng', bytes: 16, first: 0, last: 0, pinned: true }] : []),
+    ...(masks.length > 0 ? [{ key: 'rng', bytes: 16 * MASK_STREAMS, first: 0, last: 0, pinned: true }] : []),
     ...(regions ? regions.requests : []),
     ...valueRequests.filter((r) => !regionKeys.has(r.key)),
   ];
@@ -116,14 +122,13 @@ export function buildCpuProgram(fused: Fusion, batch: number, threads: number, o
   }
   const update = regions && optimizer ? updateLayout(regions, memory) : null;
   const rngState = memory.offsets.get('rng') ?? -1;
-  const drawMasks = masks.length === 0 ? null : emitDropoutMasks({
-    name: 'masks', state: rngState,
-    masks: masks.map((n) => {
-      const s = slots.get(n.id);
-      if (!s) throw new Error(`dropout mask %${n.id} has no buffer`);
-      return { offset: s.offset, count: shapeSize(s.shape), rate: Number(n.attrs.rate) };
-    }),
+  const maskBuffers = masks.map((n) => {
+    const s = slots.get(n.id);
+    if (!s) throw new Error(`dropout mask %${n.id} has no buffer`);
+    return { offset: s.offset, count: shapeSize(s.shape), rate: Number(n.attrs.rate) };
   });
+  const drawMasks = masks.length === 0 ? null : emitDropoutMasks({ name: 'masks', state: rngState, streams: MASK_STREAMS, masks: maskBuffers });
+  const rng = { rngState, rngStreams: masks.length === 0 ? 0 : MASK_STREAMS, rngDraws: maskDraws(maskBuffers) };
   const { functions, steps } = schedule(graph, pending, { memory, slots, threads, batch, shapeOf }, drawMasks, update && optimizer ? emitUpdate(optimizer, update, 'update') : null);
   const constants = graph.nodes.filter((n) => n.op === 'constant' && slots.has(n.id)).map((n) => {
     const s = slots.get(n.id) as ValueSlot;
@@ -134,7 +139,7 @@ export function buildCpuProgram(fused: Fusion, batch: number, threads: number, o
   const sync = barrier === undefined ? [] : [emitBarrier('barrier', barrier)];
   const all = withMathHelpers([...functions, ...sync, ...segmentFunctions(steps, threads)]);
   const abortAddress = barrier === undefined ? -1 : barrierAbortAddress(barrier);
-  return { graph, batch, threads, functions: all, wat: moduleText({ functions: all, pages }), pages, steps, slots, constants, memory, abortAddress, update, rngState };
+  return { graph, batch, threads, functions: all, wat: moduleText({ functions: all, pages }), pages, steps, slots, constants, memory, abortAddress, update, ...rng };
 }
 
 /** Refuses a plan a wasm32 memory cannot hold, before any code (with its i32 addresses) is generated. */

@@ -6,6 +6,7 @@
 
 import type { CpuProgram, HostNode, Slot } from '../../../format/manifest';
 import { Rng } from '../../../format/rng';
+import { jumpState } from '../../../format/rng-jump';
 import type { HostOps } from './host-ops';
 import { sharedMemory, type KernelPool, type PoolProvider } from './pool';
 
@@ -30,6 +31,7 @@ export class ProgramRunner {
     private readonly segments: ReadonlyMap<string, Segment>,
     private readonly pool: KernelPool | null,
     private readonly hostOps: HostOps | undefined,
+    private readonly threads: number,
   ) {}
 
   /** Instantiates `module` (the program's .wasm) over a new memory and fills the program's constants. */
@@ -48,7 +50,7 @@ export class ProgramRunner {
         segments.set(name, fn as Segment);
       }
     }
-    const runner = new ProgramRunner(program, memory, segments, pool, opts.hostOps);
+    const runner = new ProgramRunner(program, memory, segments, pool, opts.hostOps, opts.threads);
     for (const c of program.constants) runner.view(c.offset, c.count).fill(c.value);
     return runner;
   }
@@ -98,11 +100,21 @@ export class ProgramRunner {
 
   /** Runs the whole program once. */
   run(seed: number): void {
-    if (this.program.rngState >= 0) new Uint32Array(this.memory.buffer, this.program.rngState, 4).set(new Rng(seed).state());
+    if (this.program.rngState >= 0) this.seedMasks(seed);
     for (const step of this.program.steps) {
       if (step.kind === 'host') this.runHost(step.node);
       else if (this.pool) this.pool.run(step.segment);
       else (this.segments.get(step.segment) as Segment)(0, 1);
+    }
+  }
+
+  /** Each drawing thread's start: Rng(seed)'s state jumped to the first value of its slice. */
+  private seedMasks(seed: number): void {
+    const start = new Rng(seed).state();
+    const drawers = Math.max(1, Math.min(this.threads, this.program.rngStreams ?? 1));
+    for (let t = 0; t < drawers; t++) {
+      const skip = Math.floor((this.program.rngDraws * t) / drawers);
+      new Uint32Array(this.memory.buffer, this.program.rngState + 16 * t, 4).set(t === 0 ? start : jumpState(start, skip));
     }
   }
 
