@@ -26,7 +26,7 @@ function writeSet(dir: string, prefix: string, ds: Dataset, count: number): void
   const size = ds.x.length / ds.count;
   const pixels = Uint8Array.from(ds.x.subarray(0, count * size), (v) => Math.round(v * 255));
   fs.writeFileSync(path.join(dir, `${prefix}-images-idx3-ubyte`), encodeIdx([count, 28, 28], pixels));
-  fs.writeFileSync(path.join(dir, `${prefix}-labels-idx1-ubyte`), encodeIdx([count], ds.labels.subarray(0, count)));
+  fs.writeFileSync(path.join(dir, `${prefix}-labels-idx1-ubyte`), encodeIdx([count], Uint8Array.from(ds.labels.subarray(0, count))));
 }
 
 function median(xs: readonly number[]): number {

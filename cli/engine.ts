@@ -35,6 +35,7 @@ async function referenceModel(m: ModelArg, compiled: CompiledModelFiles): Promis
     forward: parseGraph(man.graphs.forward),
     training: parseGraph(man.graphs.training),
     paramInfo: man.params,
+    stateInfo: man.state,
     io: man.io,
     spec: { optimizer: man.optimizer },
   };

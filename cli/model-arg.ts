@@ -42,6 +42,7 @@ export async function openModel(arg: string): Promise<ModelArg | null> {
     for (const d of result.diagnostics) process.stderr.write(escapeText(d) + '\n');
     return null;
   }
+  for (const w of result.model.warnings) process.stderr.write(escapeText(w) + '\n');
   return sourceModel(result.model, arg);
 }
 

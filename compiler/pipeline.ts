@@ -11,8 +11,10 @@ import { createHash } from 'node:crypto';
 import { readModelFile, parseModelSource, formatDiagnostic, type FrontendResult } from './dsl/frontend';
 import type { ModelSpec } from './dsl/spec';
 import { lowerModel, LowerError, type LayerInfo } from './lower/lower';
+import { lossWarnings } from './lower/loss-warnings';
+import type { SourceLocation } from './dsl/frontend/diagnostics';
 import { grad } from './autodiff/grad';
-import { eliminateDeadCode } from './ir/graph';
+import { eliminateDeadCode, isState, isTrainable } from './ir/graph';
 import type { Graph, Node } from './ir/types';
 import { simplify } from './passes/simplify';
 import { fuse, type Fusion } from './passes/fuse';
@@ -38,11 +40,15 @@ export interface CompiledModel {
   readonly forward: Graph;
   /** Training-mode graph with gradients: outputs `probs`, `loss` and `grad:<param>` for each param. */
   readonly training: Graph;
-  /** The params in graph order. */
+  /** The trainable params in graph order. */
   readonly params: readonly Node[];
   /** The same params as the runtime sees them (name, shape, initializer, regularizer, constraint). */
   readonly paramInfo: readonly ParamInfo[];
+  /** The non-trainable state params (updated by the training step's `state:<name>` outputs), likewise. */
+  readonly stateInfo: readonly ParamInfo[];
   readonly io: ModelIO;
+  /** Problems that still compile (a linear output with a cross-entropy on probabilities), as `file:line:col: warning: ...` lines. */
+  readonly warnings: readonly string[];
 }
 
 export type CompileResult =
@@ -84,7 +90,7 @@ export function compileSource(source: string, file: string): CompileResult {
 function compileFrontend(front: FrontendResult, file: string, hash: () => string): CompileResult {
   if (!front.ok) return { ok: false, diagnostics: front.diagnostics.map(formatDiagnostic) };
   try {
-    return { ok: true, model: compileSpec(front.spec, file, hash()) };
+    return { ok: true, model: compileSpec(front.spec, file, hash(), front.locate) };
   } catch (e) {
     if (e instanceof LowerError) {
       const at = front.locate(e.path);
@@ -95,12 +101,17 @@ function compileFrontend(front: FrontendResult, file: string, hash: () => string
 }
 
 /** lower and differentiate a spec; throws LowerError for model mistakes. */
-export function compileSpec(spec: ModelSpec, file = '<spec>', sourceSha256 = sha256(Buffer.from(JSON.stringify(spec), 'utf8'))): CompiledModel {
+export function compileSpec(
+  spec: ModelSpec, file = '<spec>', sourceSha256 = sha256(Buffer.from(JSON.stringify(spec), 'utf8')),
+  locate?: (path: readonly (string | number)[]) => SourceLocation,
+): CompiledModel {
   const inference = lowerModel(spec, 'infer');
   const train = lowerModel(spec, 'train');
   // Gradient rules may build values no output needs (a rule's spare intermediate): drop them.
   const training = eliminateDeadCode(grad(train.graph, train.graph.outputs.loss));
-  const params = training.nodes.filter((n) => n.op === 'param');
+  const params = training.nodes.filter(isTrainable);
+  // State params in the inference graph's order (the training graph holds the same ones).
+  const state = inference.graph.nodes.filter(isState);
   return {
     file,
     sourceSha256,
@@ -111,7 +122,10 @@ export function compileSpec(spec: ModelSpec, file = '<spec>', sourceSha256 = sha
     training,
     params,
     paramInfo: params.map(paramInfo),
+    stateInfo: state.map(paramInfo),
     io: modelIO(spec, inference.graph),
+    warnings: lossWarnings(spec, inference.graph, inference.layers)
+      .map((w) => (locate ? formatDiagnostic({ ...locate(w.path), message: `warning: ${w.message}` }) : `${file}: warning: ${w.message}`)),
   };
 }
 

@@ -3,6 +3,7 @@
 // the machine before allocating): WebAssembly's 32-bit memory, gpu.js's textures.
 
 import type { OptimizerSpec } from './spec';
+import { optimizerSlotNames } from './optimizer-slots';
 
 /** A WebAssembly memory page. */
 export const WASM_PAGE_BYTES = 65536;
@@ -32,7 +33,7 @@ export class SizeLimitError extends Error {
 
 /** Values the optimizer keeps per parameter value (Adam: m and v; SGD: momentum, if any). */
 export function optimizerSlots(opt: OptimizerSpec): number {
-  return opt.kind === 'adam' ? 2 : opt.momentum > 0 ? 1 : 0;
+  return optimizerSlotNames(opt).length;
 }
 
 const UNITS = ['bytes', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB', 'EiB'];

@@ -9,7 +9,10 @@ import type { ConstraintSpec, DataSpec, FitSpec, InitializerSpec, LossName, Opti
 export const MANIFEST_FILE = 'manifest.json';
 export const FORMAT_NAME = 'nnc-compiled-model';
 /** Bumped whenever a runtime of the previous version could misread a new manifest. */
-export const FORMAT_VERSION = 1;
+export const FORMAT_VERSION = 2;
+
+/** The training program's output holding state param `name`'s value after the step (see Manifest.state). */
+export const stateOutput = (name: string): string => `state:${name}`;
 
 /** A JSON value (the attributes of a host step, say). */
 export type Json = null | boolean | number | string | readonly Json[] | { readonly [k: string]: Json };
@@ -32,6 +35,13 @@ export interface ModelIO {
   readonly sparse: boolean;
   /** The model's output per example (its probabilities, for a classifier). */
   readonly outputShape: readonly number[];
+  /**
+   * A one-unit binary classifier (binary cross-entropy): class 1 where the output exceeds this
+   * (0.5 for a probability, 0 for a logit), fed one 0/1 label per example. Absent: arg-max.
+   */
+  readonly threshold?: number;
+  /** k of the model's top-k accuracy metric; absent without one. */
+  readonly topK?: number;
 }
 
 export type ProgramMode = 'train' | 'infer';
@@ -80,6 +90,11 @@ export interface CpuProgram {
   readonly batch: number;
   /** The .wasm file, relative to the compiled model's folder. */
   readonly file: string;
+  /**
+   * The same program with the micro-kernels' multiply-adds as f32x4.relaxed_madd (relaxed
+   * SIMD), for engines that validate it; null when the program has no multiply-add.
+   */
+  readonly fmaFile: string | null;
   /** Pages of the shared memory the module imports as env.memory. */
   readonly pages: number;
   /** Byte address of the barriers' abort flag. */
@@ -91,25 +106,20 @@ export interface CpuProgram {
    * state jumped ahead by rngDraws*t/e draws (format/rng-jump.ts).
    */
   readonly rngState: number;
+  /** Threads that can draw masks (0 when none is drawn). */
+  readonly rngStreams: number;
+  /** Values the masks draw per run. */
+  readonly rngDraws: number;
   readonly steps: readonly CpuStep[];
   /** x and labels. */
   readonly inputs: { readonly [name: string]: Slot };
   /** loss and probs; in a training program also grad:<param> for every param. */
-  /**
-   * The same program with the micro-kernels' multiply-adds as f32x4.relaxed_madd (relaxed
-   * SIMD), for engines that validate it; null when the program has no multiply-add.
-   */
-  readonly fmaFile: string | null;
   readonly outputs: { readonly [name: string]: Slot };
   readonly params: { readonly [name: string]: Slot };
   /** Constants to fill once after instantiation. */
   readonly constants: readonly { readonly offset: number; readonly count: number; readonly value: number }[];
   /** The compiled optimizer update of a training program; null: the runtime updates in JS. */
   readonly update: CpuUpdateLayout | null;
-  /** Threads that can draw masks (0 when none is drawn). */
-  readonly rngStreams: number;
-  /** Values the masks draw per run. */
-  readonly rngDraws: number;
 }
 
 /** A gpu.js kernel's source and its calling convention (flat row-major tensors in, 1-D output out). */
@@ -132,10 +142,14 @@ export type GpuStep =
   | { readonly kind: 'kernel'; readonly value: number; readonly kernel: number; readonly inputs: readonly number[] }
   | { readonly kind: 'alias'; readonly value: number; readonly input: number };
 
-/** Adam's three kernels for one param (m, v, then the param), for a training program. */
-export interface GpuAdamKernels {
-  readonly m: number;
-  readonly v: number;
+/**
+ * One param's optimizer update kernels, for a training program: one per optimizer slot (in
+ * the order of format/optimizer-slots.ts), each (old slot, gradient, new earlier slots) ->
+ * new slot, then (param, gradient, new slots) -> new param. Their `scalars` name the
+ * uniforms the runtime supplies each step: lr, lrT, wdLr, gscale.
+ */
+export interface GpuParamUpdate {
+  readonly slots: readonly number[];
   readonly param: number;
 }
 
@@ -147,8 +161,8 @@ export interface GpuProgram {
   readonly steps: readonly GpuStep[];
   /** Output name (loss, probs, grad:<param>) -> value id. */
   readonly outputs: { readonly [name: string]: number };
-  /** Per param, in param order, for a training program with Adam; null otherwise. */
-  readonly adam: readonly GpuAdamKernels[] | null;
+  /** Per param, in param order, for a training program; null otherwise. */
+  readonly update: readonly GpuParamUpdate[] | null;
 }
 
 export interface LayerSummary {
@@ -169,7 +183,14 @@ export interface Manifest {
   readonly loss: LossName;
   readonly layers: readonly LayerSummary[];
   readonly paramCount: number;
+  /** The trainable params, which the optimizer updates (grad:<name> in a training program). */
   readonly params: readonly ParamInfo[];
+  /**
+   * Non-trainable state (batch norm's moving statistics): fed like params, saved with them in
+   * weights and checkpoints, and replaced after each training step by the training program's
+   * output `state:<name>`. Listed after the params; their initial values come after theirs.
+   */
+  readonly state: readonly ParamInfo[];
   readonly optimizer: OptimizerSpec;
   readonly fit: FitSpec;
   readonly data: DataSpec;

@@ -11,7 +11,8 @@ import { createEngine, type CompiledBackendName } from './backends/index';
 import type { HostOps } from './backends/cpu/host-ops';
 import type { FmaChoice } from './backends/cpu/multiply-add';
 import { readCompiledModel } from './model-files';
-import { loadWeights } from './io/weights';
+import { loadTrainedWeights } from './io/weights';
+import { statisticsNeeded } from './data/normalize';
 import { modelOver, type LoadedModel } from './model';
 
 export type { LoadedModel, Examples, Labels, NestedNumbers } from './model';
@@ -44,10 +45,10 @@ export async function loadModel(source: string | CompiledModelFiles, opts: LoadO
     backend: opts.backend ?? 'cpu', seed: opts.seed ?? m.fit.seed, threads: opts.threads, notice: opts.notice, hostOps: opts.hostOps, fma: opts.fma,
   });
   try {
-    if (opts.weights !== undefined) loadWeights(engine, opts.weights);
+    const normalization = opts.weights === undefined ? null : loadTrainedWeights(engine, opts.weights, m.io.inputShape, statisticsNeeded(m.data));
+    return modelOver(m, engine, normalization);
   } catch (e) {
     engine.dispose();
     throw e;
   }
-  return modelOver(m, engine);
 }

@@ -19,8 +19,10 @@ export interface NamedTensor {
 export interface BatchResult {
   /** Mean loss over the batch, regularisation terms included (as Keras reports it). */
   readonly loss: number;
-  /** Number of examples whose arg-max prediction equals the label. */
+  /** Number of examples whose predicted class (arg-max, or the binary threshold) equals the label. */
   readonly correct: number;
+  /** With a top-k accuracy metric (ModelIO.topK): examples whose label is among the k highest outputs. */
+  readonly topK?: number;
 }
 
 /** Everything needed to continue training bit-for-bit: weights, optimizer slots, step count. */
@@ -58,6 +60,9 @@ export interface EpochRecord {
   readonly accuracy: number;
   readonly valLoss: number | null;
   readonly valAccuracy: number | null;
+  /** With a top-k metric only (absent otherwise): its value on the training and validation sets. */
+  readonly topKAccuracy?: number;
+  readonly valTopKAccuracy?: number | null;
   readonly seconds: number;
 }
 

@@ -48,7 +48,7 @@ function checkManifest(m: unknown, where: string): Manifest {
   if (version !== FORMAT_VERSION) {
     throw new ModelFileError(`${where}: compiled model format version ${String(version)}; this runtime reads version ${FORMAT_VERSION} (rebuild the model with this nnc)`);
   }
-  const fields = ['name', 'io', 'params', 'optimizer', 'fit', 'cpu', 'gpu'] as const;
+  const fields = ['name', 'io', 'params', 'state', 'optimizer', 'fit', 'cpu', 'gpu'] as const;
   const missing = fields.filter((f) => (m as Record<string, unknown>)[f] === undefined);
   if (missing.length > 0) throw new ModelFileError(`${where}: the manifest lacks ${missing.join(', ')}`);
   return m as Manifest;

@@ -6,6 +6,8 @@ import type { Engine } from './engine';
 import { EngineError } from './engine';
 import type { Dataset } from './data/dataset';
 import { evaluate, predict, type Evaluation } from './train/evaluate';
+import { type InputNormalization, applyNormalization } from './data/normalize';
+import { outputWidth, predictedClass } from './backends/io-shapes';
 
 /** Nested arrays of numbers, e.g. [28][28][1] for one image or [n][784] for many. */
 export type NestedNumbers = number | readonly NestedNumbers[];
@@ -15,7 +17,11 @@ export type Labels = Int32Array | Uint8Array | readonly number[] | readonly (rea
 
 export interface LoadedModel {
   readonly manifest: Manifest;
-  /** Examples per call are any count: each needs manifest.io.inputSize values, scaled as in training. */
+  /**
+   * Examples per call are any count: each needs manifest.io.inputSize values as the data
+   * source gives them (pixels in [0, 1] under the default 'scale', CSV values as in the file);
+   * a normalisation fitted in training (recorded in the weights file) is applied here.
+   */
   predict(x: Examples): Float32Array;
   /** The arg-max class of each example. */
   classify(x: Examples): number[];
@@ -23,15 +29,18 @@ export interface LoadedModel {
   dispose(): void;
 }
 
-/** The model over its engine; disposing it disposes the engine. */
-export function modelOver(manifest: Manifest, engine: Engine): LoadedModel {
-  return new Model(manifest, engine);
+/**
+ * The model over its engine; disposing it disposes the engine. `normalization`: what its
+ * weights were trained with (a weights file records it), applied to every example given.
+ */
+export function modelOver(manifest: Manifest, engine: Engine, normalization: InputNormalization | null = null): LoadedModel {
+  return new Model(manifest, engine, normalization);
 }
 
 class Model implements LoadedModel {
   private disposed = false;
 
-  constructor(readonly manifest: Manifest, private readonly engine: Engine) {}
+  constructor(readonly manifest: Manifest, private readonly engine: Engine, private readonly normalization: InputNormalization | null) {}
 
   predict(x: Examples): Float32Array {
     const ds = this.dataset(x, null);
@@ -40,13 +49,9 @@ class Model implements LoadedModel {
 
   classify(x: Examples): number[] {
     const probs = this.predict(x);
-    const k = this.manifest.io.classes;
+    const io = this.manifest.io;
     const out: number[] = [];
-    for (let i = 0; i * k < probs.length; i++) {
-      let best = 0;
-      for (let c = 1; c < k; c++) if (probs[i * k + c] > probs[i * k + best]) best = c;
-      out.push(best);
-    }
+    for (let i = 0; i * outputWidth(io) < probs.length; i++) out.push(predictedClass(probs, i, io));
     return out;
   }
 
@@ -76,7 +81,8 @@ class Model implements LoadedModel {
       throw new EngineError(`${this.manifest.name}: ${flat.length} input values are not whole examples of ${io.inputSize} ([${io.inputShape.join(', ')}])`);
     }
     const count = flat.length / io.inputSize;
-    return { x: flat, labels: labels === null ? new Uint8Array(count) : classIndices(labels, count, io.classes, this.manifest.name), count, inputShape: io.inputShape, classes: io.classes };
+    const values = this.normalization === null ? flat : applyNormalization(this.normalization, flat);
+    return { x: values, labels: labels === null ? new Int32Array(count) : classIndices(labels, count, io.classes, this.manifest.name), count, inputShape: io.inputShape, classes: io.classes };
   }
 }
 
@@ -91,12 +97,12 @@ function flatten(x: NestedNumbers): number[] {
   return out;
 }
 
-function classIndices(labels: Labels, count: number, classes: number, name: string): Uint8Array {
+function classIndices(labels: Labels, count: number, classes: number, name: string): Int32Array {
   const rows = Array.from(labels as ArrayLike<number | readonly number[]>, (l) => (typeof l === 'number' ? l : argmax(l)));
   if (rows.length !== count) throw new EngineError(`${name}: ${rows.length} labels for ${count} examples`);
   const bad = rows.findIndex((l) => !Number.isInteger(l) || l < 0 || l >= classes);
   if (bad >= 0) throw new EngineError(`${name}: label ${rows[bad]} of example ${bad} is not a class in 0..${classes - 1}`);
-  return Uint8Array.from(rows);
+  return Int32Array.from(rows);
 }
 
 function argmax(row: readonly number[]): number {

@@ -21,6 +21,7 @@ import { openGpuEngine } from './backends/gpujs/gpu-engine';
 import { fetchBytes, fetchCompiledModel, type Fetch } from './model-fetch';
 import { loadWeightsBytes } from './io/weights-bytes';
 import { modelOver, type LoadedModel } from './model';
+import { statisticsNeeded, trainedNormalization } from './data/normalize';
 
 /** 'cpu' (the WebAssembly programs) or 'gpu' (gpu.js on WebGL). */
 export type WebBackendName = 'cpu' | 'gpu';
@@ -111,10 +112,11 @@ export async function loadModelFromUrl(url: string, opts: WebLoadOptions = {}): 
   const bytes = weights === null ? null : await fetchBytes(weights, fetchFn);
   const engine = await createWebEngine(compiled, { backend: opts.backend ?? 'cpu', seed: opts.seed ?? m.fit.seed, threads: opts.threads, notice: opts.notice });
   try {
-    if (bytes !== null && weights !== null) loadWeightsBytes(engine, bytes, weights);
+    const metadata = bytes !== null && weights !== null ? loadWeightsBytes(engine, bytes, weights) : null;
+    const normalization = metadata === null || weights === null ? null : trainedNormalization(metadata, weights, m.io.inputShape, statisticsNeeded(m.data));
+    return modelOver(m, engine, normalization);
   } catch (e) {
     engine.dispose();
     throw e;
   }
-  return modelOver(m, engine);
 }

@@ -2,9 +2,11 @@
 // code as it is: the three seed models with seed 1 through `nnc compare` (histories, charts,
 // report, console output), results.json with their test results, and the README's tables.
 // Each file records its provenance (nnc version, commit, command, backend, threads, machine).
-//   npm run reproduce -- [--seeds] [--peer] [--threads N]
-//     --seeds  also seeds 2-5 of every model (seeds/, seeds.json): about 5x longer
-//     --peer   also PyTorch's ReLU run (bench/peer/torch_train.py) where /usr/bin/python3 has torch
+//   npm run reproduce -- [--seeds] [--peer] [--fashion] [--threads N]
+//     --seeds    also seeds 2-5 of every model (seeds/, seeds.json): about 5x longer
+//     --peer     also PyTorch's ReLU run (bench/peer/torch_train.py) where /usr/bin/python3 has torch
+//     --fashion  only models/fashion-mnist.ts instead (fashion-mnist/: history, charts, report,
+//                console output); needs Debian's dataset-fashion-mnist
 
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -90,11 +92,34 @@ function peer(threads: number): void {
   writeJson(path.join(RESULTS_DIR, 'torch-mnist-relu.json'), { ...result, provenance: provenance(`${python} bench/peer/torch_train.py --model relu`, threads) });
 }
 
+/** `nnc train models/fashion-mnist.ts`, its run kept under docs/results/fashion-mnist/. */
+function fashion(threads: number, work: string): void {
+  const args = ['train', path.join('models', 'fashion-mnist.ts'), '--threads', String(threads), '--out', work];
+  const p = provenance(`nnc ${args.slice(0, -2).join(' ')}`, threads);
+  keepFashionRun(work, nnc(args), p);
+}
+
+/** Copies a run of models/fashion-mnist.ts (its folder and console output) into docs/results/fashion-mnist/. */
+export function keepFashionRun(runDir: string, output: string, p: Provenance): void {
+  const target = path.join(RESULTS_DIR, 'fashion-mnist');
+  fs.mkdirSync(target, { recursive: true });
+  fs.writeFileSync(path.join(target, 'train-output.txt'), output.replaceAll(runDir, 'runs/fashion-mnist'));
+  for (const f of fs.readdirSync(runDir)) {
+    if (/\.(svg|png|html)$/.test(f)) fs.copyFileSync(path.join(runDir, f), path.join(target, f));
+  }
+  withProvenance(path.join(runDir, 'history.json'), path.join(target, 'history.json'), p);
+}
+
 function main(): void {
-  const { values } = parseArgs({ options: { seeds: { type: 'boolean' }, peer: { type: 'boolean' }, threads: { type: 'string' } } });
+  const { values } = parseArgs({ options: { seeds: { type: 'boolean' }, peer: { type: 'boolean' }, fashion: { type: 'boolean' }, threads: { type: 'string' } } });
   const threads = Number(values.threads ?? os.availableParallelism());
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'nnc-reproduce-'));
   try {
+    if (values.fashion) {
+      fashion(threads, path.join(work, 'fashion-mnist'));
+      console.log('Wrote docs/results/fashion-mnist/');
+      return;
+    }
     const seed1 = seedOne(threads, path.join(work, 'compare'));
     if (values.seeds) otherSeeds(threads, work, seed1);
     if (values.peer) peer(threads);
@@ -106,4 +131,5 @@ function main(): void {
   }
 }
 
-main();
+// Importable (keepFashionRun) without running.
+if (require.main === module) main();

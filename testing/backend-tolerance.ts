@@ -8,6 +8,8 @@
 import type { ConstraintSpec, OptimizerSpec } from '../format/spec';
 import type { NamedTensor, TrainingState } from '../runtime/engine';
 import { applyUpdate, slotNames } from '../runtime/params/optimizer';
+import { learningRateAt } from '../runtime/params/schedule';
+import { clippingOf } from '../format/optimizer-slots';
 import { applyConstraint, groupNorms, normScale, type NormConstraint } from '../runtime/params/constraints';
 
 /** float32 against float64: relative rounding allowed on any value, and a gradient's tolerance. */
@@ -137,7 +139,12 @@ export function stepTolerance(
     const pre = spread(shifted.map((s) => s.params[k]), mid.params[k]).map((x, i) => x + TOLERANCE.rounding * Math.abs(p.data[i]));
     tolerances.set(p.name, rounding(midConstrained.params[k], throughConstraint(constraints[k], pre, mid.params[k], p.shape)));
     for (const [s, arrays] of mid.slots) {
-      tolerances.set(`${opt.kind}.${s}:${p.name}`, rounding(arrays[k], spread(shifted.map((x) => (x.slots.get(s) as Float32Array[])[k]), arrays[k])));
+      const name = `${opt.kind}.${s}:${p.name}`;
+      // A slot is decay * old + term: when the two nearly cancel (a clipped gradient does not
+      // move with the shifts), the rounding of the terms, not of the result, is what is left.
+      const old = before.slots.find((x) => x.name === name)?.data;
+      const moved = spread(shifted.map((x) => (x.slots.get(s) as Float32Array[])[k]), arrays[k]).map((x, i) => x + 2 * TOLERANCE.rounding * Math.abs(old?.[i] ?? 0));
+      tolerances.set(name, rounding(arrays[k], moved));
     }
   });
   return tolerances;
@@ -151,17 +158,24 @@ export function stepTolerance(
 export function gradientFromStep(opt: OptimizerSpec, name: string, before: TrainingState, after: TrainingState, constrained: boolean): { g: Float64Array; slack: Float64Array } | null {
   const find = (s: TrainingState, n: string): Float32Array | undefined => [...s.params, ...s.slots].find((t) => t.name === n)?.data;
   const r = TOLERANCE.rounding;
-  if (opt.kind === 'adam') {
-    const m0 = find(before, `adam.m:${name}`), m1 = find(after, `adam.m:${name}`);
-    if (!m0 || !m1) return null;
-    const k = 1 - opt.beta1;
-    return { g: Float64Array.from(m1, (m, i) => (m - opt.beta1 * m0[i]) / k), slack: Float64Array.from(m1, (m, i) => r * (Math.abs(m) + opt.beta1 * Math.abs(m0[i])) / k) };
-  }
+  // A clipped gradient is not the reference's: the weights and slots are still compared.
+  if (clippingOf(opt).kind !== 'none') return null;
+  /** g from a moving average: a1 = decay a0 + (1 - decay) g. */
+  const fromAverage = (slot: string, decay: number): { g: Float64Array; slack: Float64Array } | null => {
+    const a0 = find(before, slot), a1 = find(after, slot);
+    if (!a0 || !a1) return null;
+    const k = 1 - decay;
+    return { g: Float64Array.from(a1, (a, i) => (a - decay * a0[i]) / k), slack: Float64Array.from(a1, (a, i) => r * (Math.abs(a) + decay * Math.abs(a0[i])) / k) };
+  };
+  if (opt.kind === 'adam' || opt.kind === 'adamw') return fromAverage(`${opt.kind}.m:${name}`, opt.beta1);
+  if (opt.kind === 'rmsprop') return opt.centered ? fromAverage(`rmsprop.averageGradient:${name}`, opt.rho) : null;
   const slot = opt.momentum > 0 ? `sgd.momentum:${name}` : name;
   if (opt.momentum === 0 && constrained) return null;
   const v0 = find(before, slot), v1 = find(after, slot);
   if (!v0 || !v1) return null;
   const mu = opt.momentum > 0 ? opt.momentum : 1;
-  const lr = opt.learningRate;
+  const lr = learningRateAt(opt.learningRate, before.step);
+  // A zero rate (a warm-up's first step) moves nothing: the step does not reveal the gradient.
+  if (lr === 0) return null;
   return { g: Float64Array.from(v1, (v, i) => (mu * v0[i] - v) / lr), slack: Float64Array.from(v1, (v, i) => r * (Math.abs(v) + mu * Math.abs(v0[i])) / lr) };
 }

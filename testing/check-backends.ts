@@ -8,6 +8,7 @@
 // the parameter or slot it belongs to and its index.
 
 import type { ConstraintSpec } from '../format/spec';
+import type { ModelIO } from '../format/manifest';
 import { Rng } from '../format/rng';
 import type { Engine, NamedTensor, TrainingState } from '../runtime/engine';
 import { interpret } from '../compiler/ir/interpret';
@@ -18,7 +19,7 @@ import { FLOAT32_MAX, gradientFromStep, gradientTolerance, roundingScale, stepTo
 export interface BackendMismatch {
   /** 'initial weights', 'step 1', 'step 2', ..., or 'inference'. */
   readonly phase: string;
-  readonly quantity: 'initial weight' | 'loss' | 'gradient' | 'weight' | 'optimizer slot' | 'evaluate loss' | 'correct' | 'prediction';
+  readonly quantity: 'initial weight' | 'loss' | 'gradient' | 'weight' | 'optimizer slot' | 'evaluate loss' | 'correct' | 'top-k' | 'prediction';
   /** The param (`dense_1.kernel`), the slot (`adam.m:dense_1.kernel`), or `loss`/`probs`. */
   readonly name: string;
   /** The element's index in the tensor ([] for a scalar). */
@@ -129,13 +130,26 @@ function feedsOf(model: ReferenceModel, state: TrainingState, b: Batch): Record<
 /** The reference's gradient of every param at `state` on `b` (the training graph, float64), and the run's rounding scale. */
 function referenceGradients(model: ReferenceModel, state: TrainingState, b: Batch, stepSeed: number): { grads: Float64Array[]; scale: RunScale } {
   const { outputs, values } = interpret(model.training, feedsOf(model, state, b), { seed: stepSeed });
-  return { grads: state.params.map((p) => outputs[`grad:${p.name}`].data), scale: roundingScale(values.values(), b.batch) };
+  return { grads: model.paramInfo.map((p) => outputs[`grad:${p.name}`].data), scale: roundingScale(values.values(), b.batch) };
+}
+
+/**
+ * The state's tolerances after a step: a new moving statistic mixes the old value with a
+ * batch statistic (a mean over the batch), which float32 rounds like an output.
+ */
+function stateTolerances(model: ReferenceModel, expected: TrainingState, rounding: number): Map<string, Float64Array> {
+  const names = new Set(model.stateInfo.map((s) => s.name));
+  return new Map(expected.params.filter((t) => names.has(t.name))
+    .map((t) => [t.name, Float64Array.from(t.data, (v) => valueTolerance(v, TOLERANCE.output, rounding))]));
 }
 
 function trainingStep(c: Comparer, model: ReferenceModel, engine: Engine, reference: Engine, b: Batch, stepSeed: number): void {
-  const before = engine.getState();
-  reference.setState(before);
-  const { grads, scale } = referenceGradients(model, before, b, stepSeed);
+  const all = engine.getState();
+  // The trainable params (the state has no gradient and no optimizer slot).
+  const trainable = new Set(model.paramInfo.map((p) => p.name));
+  const before: TrainingState = { ...all, params: all.params.filter((p) => trainable.has(p.name)) };
+  reference.setState(all);
+  const { grads, scale } = referenceGradients(model, all, b, stepSeed);
   const rounding = inRange(c.phase, scale);
   const want = reference.trainStep(b.x, b.labels, b.batch, stepSeed);
   const got = engine.trainStep(b.x, b.labels, b.batch, stepSeed);
@@ -151,18 +165,26 @@ function trainingStep(c: Comparer, model: ReferenceModel, engine: Engine, refere
     c.values('gradient', p.name, p.shape, read.g, grads[k], (i) => gradTol[k][i] + read.slack[i]);
     c.counts.gradients++;
   });
-  const tolerances = stepTolerance(opt, before, grads, gradTol, constraints);
   const expected = reference.getState();
+  const tolerances = new Map([...stepTolerance(opt, before, grads, gradTol, constraints), ...stateTolerances(model, expected, rounding)]);
   const tol = (name: string, i: number): number => (tolerances.get(name) as Float64Array)[i];
   c.tensors('weight', after.params, expected.params, tol);
   c.tensors('optimizer slot', after.slots, expected.slots, tol);
   if (after.step !== expected.step) throw new Error(`${c.phase}: the backend counts ${after.step} steps, the reference ${expected.step}`);
 }
 
-/** Examples whose two largest outputs are within their tolerance of each other: their arg-max may differ. */
-function nearTies(probs: Float32Array, classes: number, batch: number, tol: (p: number) => number): number {
+/**
+ * Examples whose two largest outputs are within their tolerance of each other (their arg-max
+ * may differ), or, for a binary classifier, whose output is that near its threshold.
+ */
+function nearTies(probs: Float32Array, io: ModelIO, batch: number, tol: (p: number) => number): number {
+  const classes = io.classes;
   let ties = 0;
   for (let i = 0; i < batch; i++) {
+    if (io.threshold !== undefined) {
+      if (Math.abs(probs[i] - io.threshold) <= tol(probs[i])) ties++;
+      continue;
+    }
     const row = Array.from(probs.subarray(i * classes, (i + 1) * classes)).sort((a, b) => b - a);
     if (row.length > 1 && row[0] - row[1] <= tol(row[0]) + tol(row[1])) ties++;
   }
@@ -182,8 +204,24 @@ function inference(c: Comparer, model: ReferenceModel, engine: Engine, reference
   const tol = (p: number): number => valueTolerance(p, TOLERANCE.output, rounding);
   c.values('prediction', 'probs', [b.batch, ...model.io.outputShape], out, probs, (i) => tol(probs[i]));
   c.counts.outputs += out.length;
-  const ties = nearTies(probs, model.io.classes, b.batch, tol);
+  const ties = nearTies(probs, model.io, b.batch, tol);
   if (Math.abs(got.correct - want.correct) > ties) c.scalar('correct', 'correct', got.correct, want.correct, ties);
+  const topKTies = nearLabelTies(probs, b.labels, model.io, b.batch, tol);
+  if (Math.abs((got.topK ?? 0) - (want.topK ?? 0)) > topKTies) c.scalar('top-k', 'topK', got.topK ?? 0, want.topK ?? 0, topKTies);
+}
+
+/** Examples with another output within tolerance of the label's: whether the label is in the top k may differ. */
+function nearLabelTies(probs: Float32Array, labels: Float32Array, io: ModelIO, batch: number, tol: (p: number) => number): number {
+  if (io.topK === undefined) return 0;
+  let ties = 0;
+  for (let i = 0; i < batch; i++) {
+    const label = io.sparse ? labels[i] : labels.subarray(i * io.classes, (i + 1) * io.classes).indexOf(1);
+    const score = probs[i * io.classes + label];
+    let near = false;
+    for (let c = 0; c < io.classes; c++) if (c !== label && Math.abs(probs[i * io.classes + c] - score) <= tol(score) + tol(probs[i * io.classes + c])) near = true;
+    if (near) ties++;
+  }
+  return ties;
 }
 
 /**
@@ -216,7 +254,7 @@ export function compareWithReference(model: ReferenceModel, engine: Engine, o: C
 /** `step 1: gradient of dense_1.kernel[3,1]: 0.0123 where the reference has 0.0456 (tolerance 1.2e-5)`. */
 export function formatMismatch(m: BackendMismatch): string {
   const at = m.index.length === 0 ? '' : `[${m.index.join(',')}]`;
-  const what = m.quantity === 'loss' || m.quantity === 'evaluate loss' || m.quantity === 'correct' ? m.quantity : `${m.quantity} ${m.name}${at}`;
+  const what = m.quantity === 'loss' || m.quantity === 'evaluate loss' || m.quantity === 'correct' || m.quantity === 'top-k' ? m.quantity : `${m.quantity} ${m.name}${at}`;
   const num = (v: number): string => (Number.isInteger(v) ? String(v) : v.toPrecision(6));
   return `${m.phase}: ${what}: ${num(m.got)} where the reference has ${num(m.want)} (tolerance ${m.tolerance.toExponential(1)})`;
 }

@@ -140,7 +140,7 @@ function unitDirection(shape: readonly number[], rng: Rng): Tensor {
 export function modelFeeds(model: CompiledModel, batch: number, seed: number, jitter = 0): Record<string, Tensor> {
   const feeds: Record<string, Tensor> = {};
   const rng = new Rng((seed * 2654435761 + 17) >>> 0);
-  for (const p of initializeParams(model.paramInfo, seed)) {
+  for (const p of initializeParams([...model.paramInfo, ...model.stateInfo], seed)) {
     const t = tensor(p.shape, p.data);
     if (jitter > 0) for (let i = 0; i < t.data.length; i++) t.data[i] += jitter * rng.normal();
     feeds[p.name] = t;

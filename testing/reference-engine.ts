@@ -8,14 +8,18 @@ import type { BatchResult, Engine, NamedTensor, TrainingState } from '../runtime
 import { initializeParams } from '../runtime/params/init';
 import { applyConstraint } from '../runtime/params/constraints';
 import { applyUpdate, slotNames } from '../runtime/params/optimizer';
-import { countCorrect } from '../runtime/backends/io-shapes';
+import { scoreBatch } from '../runtime/backends/io-shapes';
+import { stateOutput } from '../format/manifest';
 
 /** What the float64 engine runs: the compiler's graphs (from a model file, or parsed back from a compiled model). */
-export type ReferenceModel = Pick<CompiledModel, 'forward' | 'training' | 'paramInfo' | 'io'> & { readonly spec: Pick<CompiledModel['spec'], 'optimizer'> };
+export type ReferenceModel = Pick<CompiledModel, 'forward' | 'training' | 'paramInfo' | 'stateInfo' | 'io'> & { readonly spec: Pick<CompiledModel['spec'], 'optimizer'> };
 
 export function createReferenceEngine(model: ReferenceModel, seed: number): Engine {
   const io = model.io;
-  let params = initializeParams(model.paramInfo, seed);
+  // Trainable params, then state (their seeds follow the params', as in every engine).
+  const initial = initializeParams([...model.paramInfo, ...model.stateInfo], seed);
+  let params = initial.slice(0, model.paramInfo.length);
+  let state = initial.slice(model.paramInfo.length);
   const names = slotNames(model.spec.optimizer);
   let slots = new Map(names.map((s) => [s, params.map((p) => new Float32Array(p.data.length))]));
   let step = 0;
@@ -25,12 +29,12 @@ export function createReferenceEngine(model: ReferenceModel, seed: number): Engi
       x: tensor([batch, ...io.inputShape], x.subarray(0, batch * io.inputSize)),
       labels: tensor(io.sparse ? [batch] : [batch, io.labelSize], labels.subarray(0, batch * io.labelSize)),
     };
-    for (const p of params) f[p.name] = tensor(p.shape, p.data);
+    for (const p of [...params, ...state]) f[p.name] = tensor(p.shape, p.data);
     return f;
   };
   const result = (out: Record<string, Tensor>, labels: Float32Array, batch: number): BatchResult => ({
     loss: out.loss.data[0],
-    correct: countCorrect(out.probs.data, labels, batch, io),
+    ...scoreBatch(out.probs.data, labels, batch, io),
   });
 
   return {
@@ -45,6 +49,7 @@ export function createReferenceEngine(model: ReferenceModel, seed: number): Engi
       model.paramInfo.forEach((p, k) => {
         if (p.constraint) applyConstraint(p.constraint, params[k].data, params[k].shape);
       });
+      state = state.map((s) => ({ ...s, data: Float32Array.from(outputs[stateOutput(s.name)].data) }));
       return result(outputs, labels, batch);
     },
     evaluate(x, labels, batch) {
@@ -57,19 +62,21 @@ export function createReferenceEngine(model: ReferenceModel, seed: number): Engi
     getState(): TrainingState {
       const copy = (t: NamedTensor): NamedTensor => ({ ...t, data: t.data.slice() });
       const slotTensors = [...slots].flatMap(([s, arrays]) => arrays.map((a, k) => ({ name: `${model.spec.optimizer.kind}.${s}:${params[k].name}`, shape: params[k].shape, data: a.slice() })));
-      return { params: params.map(copy), slots: slotTensors, step };
+      return { params: [...params, ...state].map(copy), slots: slotTensors, step };
     },
-    setState(state) {
-      params = model.paramInfo.map((info) => {
-        const t = state.params.find((p) => p.name === info.name);
+    setState(s) {
+      const find = (info: { readonly name: string }): NamedTensor => {
+        const t = s.params.find((p) => p.name === info.name);
         if (!t) throw new Error(`state has no parameter ${info.name}`);
         return { ...t, data: t.data.slice() };
-      });
-      slots = new Map(names.map((s) => [s, params.map((p) => {
-        const t = state.slots.find((x) => x.name === `${model.spec.optimizer.kind}.${s}:${p.name}`);
+      };
+      params = model.paramInfo.map(find);
+      state = model.stateInfo.map(find);
+      slots = new Map(names.map((slot) => [slot, params.map((p) => {
+        const t = s.slots.find((x) => x.name === `${model.spec.optimizer.kind}.${slot}:${p.name}`);
         return t ? t.data.slice() : new Float32Array(p.data.length);
       })]));
-      step = state.step;
+      step = s.step;
     },
     dispose() { /* nothing held */ },
   };

@@ -43,7 +43,7 @@ export type FromWorker =
     readonly threadLimit: string | null;
     /** The WebGL renderer, or null with why there is no WebGL. */
     readonly webgl: { readonly renderer: string; readonly version: string } | { readonly missing: string };
-    readonly samples: { readonly x: Float32Array; readonly labels: Uint8Array; readonly probs: Float32Array };
+    readonly samples: { readonly x: Float32Array; readonly labels: Uint8Array | Int32Array; readonly probs: Float32Array };
   }
   | { readonly type: 'predicted'; readonly id: number; readonly probs: Float32Array }
   | { readonly type: 'progress'; readonly progress: TrainProgress }

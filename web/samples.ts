@@ -23,7 +23,7 @@ export function paintDigit(canvas: HTMLCanvasElement, x: ArrayLike<number>): voi
 export class SampleView {
   private readonly captions: HTMLElement[] = [];
 
-  constructor(private readonly x: Float32Array, private readonly labels: Uint8Array, private readonly classes: number) {
+  constructor(private readonly x: Float32Array, private readonly labels: Uint8Array | Int32Array, private readonly classes: number) {
     const box = $('samples');
     box.replaceChildren();
     for (let i = 0; i < labels.length; i++) {

@@ -68,6 +68,7 @@ export const command: Command = {
       return 1;
     }
     const model = result.model;
+    for (const w of model.warnings) process.stderr.write(escapeText(w) + '\n');
     const origin = batch === undefined ? null : { value: batch, flag: '--batch' };
     if (emitter) {
       process.stdout.write(sized(file, origin, () => emitter.render(model, { batch: batch ?? model.spec.fit.batchSize })));
@@ -138,7 +139,7 @@ function dataSizes(model: CompiledModel): BuildOptions {
   const m = sourceModel(model, model.file);
   try {
     const fit = m.facts.fit;
-    const data = prepareData(m, new DataCache().get(dataSourceFor(m, undefined)), fit.validationSplit);
+    const data = prepareData(m, new DataCache().get(dataSourceFor(m, undefined), m), fit.validationSplit);
     return sizesFor(fit.batchSize, data.train.count, [data.val?.count ?? 0, data.test.count]);
   } catch {
     return {};
@@ -156,12 +157,15 @@ function batchList(p: ParsedArgs, name: string): number[] {
   return v.split(',').map((s) => parseIntStrict(s.trim(), `--${name} (each of '${v}')`, RUN_LIMITS.batchSize));
 }
 
-/** An IDX data folder relative to the model file becomes relative to the compiled model. */
+/** Data paths (an IDX folder, CSV files, image folders) relative to the model file become relative to the compiled model. */
 function relocateData(compiled: CompiledModelFiles, model: CompiledModel, out: string): CompiledModelFiles {
   const data = compiled.manifest.data;
-  if (data.kind !== 'idx' || path.isAbsolute(data.dir)) return compiled;
-  const dir = path.relative(path.resolve(out), path.resolve(path.dirname(model.file), data.dir)) || '.';
-  return { ...compiled, manifest: { ...compiled.manifest, data: { ...data, dir } } };
+  const move = (p: string): string => (path.isAbsolute(p) ? p : path.relative(path.resolve(out), path.resolve(path.dirname(model.file), p)) || '.');
+  if (data.kind === 'idx') return { ...compiled, manifest: { ...compiled.manifest, data: { ...data, dir: move(data.dir) } } };
+  if (data.kind === 'csv' || data.kind === 'imageFolder') {
+    return { ...compiled, manifest: { ...compiled.manifest, data: { ...data, train: move(data.train), test: move(data.test) } } };
+  }
+  return compiled;
 }
 
 function describePrograms(c: CompiledModelFiles): string {

@@ -15,6 +15,7 @@ import { DataCache } from './train-data';
 import { type RunSettings, describePlan, freshPlan, settingsFor } from './train-plan';
 import { createProgressView } from './train-progress';
 import { executeRun } from './train-run';
+import { reportSettings } from '../report-settings';
 import { safeName, timestampedDir, writeReportOrWarn } from './train-output';
 import { RunStopped, withInterrupt } from './train-signal';
 import type { BackendName } from '../../runtime/backends/index';
@@ -79,8 +80,12 @@ async function compareModels(
     try {
       sub.begin(identityOf(plan));
       const outcome = await withInterrupt((signal) => executeRun(plan, { signal, progress: createProgressView(process.stdout), notice: warn, threads: exec.threads }), warn);
+      for (const note of outcome.notes) process.stdout.write(escapeText(note) + '\n');
       process.stdout.write(`Test loss: ${outcome.test.loss} / Test accuracy: ${outcome.test.accuracy}\n`);
-      runs.push({ name: plan.model.facts.name, history: outcome.history, test: outcome.test, secondsPerEpoch: outcome.secondsPerEpoch, params: plan.model.facts.paramCount });
+      runs.push({
+        name: plan.model.facts.name, history: outcome.history, test: outcome.test, secondsPerEpoch: outcome.secondsPerEpoch, params: plan.model.facts.paramCount,
+        settings: reportSettings(plan), confusion: outcome.confusion,
+      });
     } catch (e) {
       if (!(e instanceof RunStopped)) throw e;
       warn(`Interrupted (${e.signal}) while training ${plan.model.facts.name}; finished runs are in ${outDir}, and this one can be resumed with: `

@@ -70,12 +70,12 @@ export const command: Command = {
   },
 };
 
-/** The forward graph and params: the model file's own, or those the compiled model carries as IR text. */
+/** The forward graph and params (state included): the model file's own, or those the compiled model carries as IR text. */
 function inferenceGraph(m: ModelArg): { graph: Graph; params: readonly ParamInfo[] } {
-  if (m.front !== null) return { graph: m.front.forward, params: m.front.paramInfo };
+  if (m.front !== null) return { graph: m.front.forward, params: [...m.front.paramInfo, ...m.front.stateInfo] };
   const manifest = (m.compiled as NonNullable<ModelArg['compiled']>).manifest;
   try {
-    return { graph: parseGraph(manifest.graphs.forward), params: manifest.params };
+    return { graph: parseGraph(manifest.graphs.forward), params: [...manifest.params, ...manifest.state] };
   } catch (e) {
     throw new UsageError(`${path.join(m.arg, 'manifest.json')}: graphs.forward does not read as IR (${e instanceof Error ? e.message.split('\n')[0] : String(e)})`);
   }

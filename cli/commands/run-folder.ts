@@ -13,11 +13,12 @@ import { READ_LIMITS, readRegularFile } from '../../runtime/io/read-file';
 import type { DataHashes } from '../../runtime/data/dataset';
 import { CHECKPOINTS_DIR, listCheckpoints } from '../../runtime/train/checkpoint';
 import { HISTORY_FILE, WEIGHTS_FILE } from './train-output';
+import { BEST_WEIGHTS_FILE } from './train-early-stop';
 
 export const RUN_FILE = 'run.json';
 export const LOCK_FILE = '.nnc-lock';
 /** What nnc writes in a run folder (or a comparison's): all --force may remove. */
-const RUN_OUTPUTS = [RUN_FILE, CHECKPOINTS_DIR, WEIGHTS_FILE, HISTORY_FILE, 'report.html'];
+const RUN_OUTPUTS = [RUN_FILE, CHECKPOINTS_DIR, WEIGHTS_FILE, HISTORY_FILE, 'report.html', BEST_WEIGHTS_FILE];
 /** The report's charts (runtime/report/charts.ts): <model>-accuracy.svg, validation-loss-2.png, ... */
 const CHART_FILE = /^.+-(accuracy|loss)(-\d+)?\.(svg|png)$/;
 

@@ -40,9 +40,10 @@ export function writeHistory(dir: string, history: History, test: Evaluation | n
   return file;
 }
 
-export function writeWeights(dir: string, params: readonly NamedTensor[], modelName: string): string {
+/** `metadata`: more to record beside the format and model name (the input normalisation the weights are trained with). */
+export function writeWeights(dir: string, params: readonly NamedTensor[], modelName: string, metadata: Readonly<Record<string, string>> = {}): string {
   const file = path.join(dir, WEIGHTS_FILE);
-  writeSafetensors(file, params, { format: 'nnc-weights', model: modelName });
+  writeSafetensors(file, params, { ...metadata, format: 'nnc-weights', model: modelName });
   return file;
 }
 

@@ -8,6 +8,7 @@ import * as path from 'path';
 import type { CompiledModelFiles } from '../../format/manifest';
 import { compiledFor, sizesFor, type ModelArg } from '../model-arg';
 import { UsageError } from '../command';
+import { checkEarlyStopping } from './train-early-stop';
 import { type BatchOrigin, checkRunFits } from '../resources';
 import type { BackendName } from '../../runtime/backends/index';
 import type { DataHashes } from '../../runtime/data/dataset';
@@ -58,11 +59,12 @@ export function settingsFor(model: ModelArg, o: Overrides): RunSettings {
 }
 
 export async function freshPlan(model: ModelArg, s: RunSettings, backend: BackendName, outDir: string, cache: DataCache): Promise<RunPlan> {
+  checkEarlyStopping(model.facts.fit, s.validationSplit, model.arg);
   const config: RunConfig = {
     epochs: s.epochs, batchSize: s.batchSize, seed: s.seed, shuffle: s.shuffle, validationSplit: s.validationSplit,
     data: s.data, labelMode: labelModeForLoss(model.facts.loss), backend,
   };
-  const data = prepareData(model, cache.get(s.data, model.facts.io.classes), s.validationSplit);
+  const data = prepareData(model, cache.get(s.data, model), s.validationSplit);
   const compiled = await fitted(model, config, data, backend, s.batchOrigin);
   return { model, compiled, modelSha256: model.facts.sha256, backend, config, data, outDir, from: null };
 }
@@ -88,7 +90,7 @@ export async function resumePlan(
   const epochs = o.epochs ?? was.epochs;
   if (epochs < from.epoch) throw new UsageError(`--epochs ${epochs} is less than the ${from.epoch} epochs the checkpoint has already trained`);
   const config: RunConfig = { ...was, epochs, backend };
-  const data = prepareData(model, cache.get(was.data, model.facts.io.classes), was.validationSplit);
+  const data = prepareData(model, cache.get(was.data, model), was.validationSplit);
   refuseChangedData(from.dataSha256 ?? identity?.dataSha256 ?? null, data.hashes, was.data);
   const compiled = await fitted(model, config, data, backend, { value: config.batchSize, flag: `${from.file}: batchSize` });
   return { model, compiled, modelSha256, backend, config, data, outDir: runDir, from };

@@ -18,7 +18,9 @@ const fixed = (x: number | null): string => (x === null ? 'n/a' : x.toFixed(4));
 /** `Epoch 3/25 - 12.3s - loss: 0.1234 - accuracy: 0.9612 - val_loss: ... - val_accuracy: ...` */
 export function epochLine(r: EpochRecord, epochs: number): string {
   const parts = [`Epoch ${r.epoch}/${epochs}`, `${r.seconds.toFixed(1)}s`, `loss: ${fixed(r.loss)}`, `accuracy: ${fixed(r.accuracy)}`];
+  if (r.topKAccuracy !== undefined) parts.push(`top_k_accuracy: ${fixed(r.topKAccuracy)}`);
   if (r.valLoss !== null) parts.push(`val_loss: ${fixed(r.valLoss)}`, `val_accuracy: ${fixed(r.valAccuracy)}`);
+  if (r.valLoss !== null && r.valTopKAccuracy !== undefined) parts.push(`val_top_k_accuracy: ${fixed(r.valTopKAccuracy)}`);
   return parts.join(' - ');
 }
 
@@ -41,7 +43,8 @@ class BarView implements ProgressView {
   constructor(private readonly stream: NodeJS.WriteStream) {}
 
   onBatch(p: BatchProgress): void {
-    const values = { epochs: `${p.epoch}/${p.epochs}`, loss: p.loss.toFixed(4), acc: p.accuracy.toFixed(4) };
+    const topK = p.topKAccuracy === undefined ? '' : ` - top_k_accuracy: ${p.topKAccuracy.toFixed(4)}`;
+    const values = { epochs: `${p.epoch}/${p.epochs}`, loss: p.loss.toFixed(4), acc: p.accuracy.toFixed(4) + topK };
     if (this.bar === null) {
       this.bar = new SingleBar({
         stream: this.stream,

@@ -7,12 +7,15 @@ import type { Engine, History } from '../../runtime/engine';
 import { createRunEngine } from '../engine';
 import { checkTensorsMatch } from '../../runtime/io/safetensors';
 import { CHECKPOINTS_DIR, type Checkpoint, CheckpointWriter } from '../../runtime/train/checkpoint';
-import { type Evaluation, evaluate } from '../../runtime/train/evaluate';
+import { type Evaluation, evaluate, predict } from '../../runtime/train/evaluate';
+import { confusionMatrix, isClassifierLoss, type ConfusionMatrix } from '../../runtime/train/confusion';
 import { fit } from '../../runtime/train/fit';
 import { meanSecondsPerEpoch } from '../../runtime/train/history-json';
 import type { ProgressView } from './train-progress';
 import type { RunPlan } from './train-plan';
 import { writeHistory, writeWeights } from './train-output';
+import { RunEarlyStopping, earlyStoppingOf } from './train-early-stop';
+import { normalizationMetadata } from '../../runtime/data/normalize';
 
 export interface RunHooks {
   readonly signal: AbortSignal;
@@ -28,6 +31,10 @@ export interface RunOutcome {
   readonly test: Evaluation;
   readonly secondsPerEpoch: number;
   readonly weightsFile: string;
+  /** What early stopping did (stopped at, weights restored), one line each. */
+  readonly notes: readonly string[];
+  /** A classifier's confusion matrix on the test set; null for a regression model. */
+  readonly confusion: ConfusionMatrix | null;
 }
 
 export async function executeRun(plan: RunPlan, hooks: RunHooks): Promise<RunOutcome> {
@@ -35,25 +42,32 @@ export async function executeRun(plan: RunPlan, hooks: RunHooks): Promise<RunOut
   const engine = await createRunEngine(model, plan.compiled, { backend: plan.backend, seed: config.seed, notice: hooks.notice, threads: hooks.threads });
   try {
     if (plan.from !== null) restoreCheckpoint(engine, plan.from);
+    const esSpec = earlyStoppingOf(model.facts.fit);
+    const stopping = esSpec === null ? null : new RunEarlyStopping(esSpec, plan.from, outDir, model.facts.name);
     const writer = new CheckpointWriter(path.join(outDir, CHECKPOINTS_DIR), {
       modelFile: path.resolve(model.arg), modelSha256: plan.modelSha256, config, dataSha256: data.hashes,
+      tensorsMetadata: normalizationMetadata(data.normalization),
     });
     const history = await fit(engine, { train: data.train, val: data.val }, {
       epochs: config.epochs, batchSize: config.batchSize, shuffle: config.shuffle, seed: config.seed,
       labelMode: config.labelMode, modelName: model.facts.name,
       initialEpoch: plan.from?.epoch, rngState: plan.from?.rngState, history: plan.from?.history,
       signal: hooks.signal,
+      ...(stopping === null ? {} : { earlyStopping: stopping.option }),
       onBatch: (p) => hooks.progress.onBatch(p),
       onEpochEnd: (end) => {
         hooks.progress.onEpochEnd(end.record, config.epochs);
-        writer.write(engine.getState(), end);
+        const best = stopping === null ? null : stopping.onEpochEnd(engine, end);
+        writer.write(engine.getState(), end, best);
         writeHistory(outDir, end.history, null);
       },
     });
+    const notes = stopping === null ? [] : stopping.finish(engine);
     const test = evaluate(engine, data.test, config.batchSize, config.labelMode);
-    const weightsFile = writeWeights(outDir, engine.getState().params, model.facts.name);
+    const confusion = isClassifierLoss(model.facts.loss) ? confusionMatrix(predict(engine, data.test, config.batchSize), data.test, model.facts.io) : null;
+    const weightsFile = writeWeights(outDir, engine.getState().params, model.facts.name, normalizationMetadata(data.normalization));
     writeHistory(outDir, history, test);
-    return { history, test, secondsPerEpoch: meanSecondsPerEpoch(history), weightsFile };
+    return { history, test, secondsPerEpoch: meanSecondsPerEpoch(history), weightsFile, notes, confusion };
   } finally {
     hooks.progress.close();
     engine.dispose();

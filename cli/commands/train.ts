@@ -16,6 +16,7 @@ import { DataCache } from './train-data';
 import { describePlan, freshPlan, identityOf, resumePlan, settingsFor, type RunPlan } from './train-plan';
 import { createProgressView } from './train-progress';
 import { executeRun } from './train-run';
+import { reportSettings } from '../report-settings';
 import { HISTORY_FILE, WEIGHTS_FILE, timestampedDir, writeReportOrWarn } from './train-output';
 import { RunStopped, withInterrupt } from './train-signal';
 import { RunFolder, runDirOf } from './run-folder';
@@ -97,10 +98,13 @@ async function trainPlan(plan: RunPlan, file: string, threads: number | undefine
   if (plan.from !== null && plan.from.skipped.length > 0) warn(`nnc train: resuming from ${plan.from.file}`);
   try {
     const outcome = await withInterrupt((signal) => executeRun(plan, { signal, progress: createProgressView(process.stdout), notice: warn, threads }), warn);
+    for (const note of outcome.notes) say(note);
     say(`Test loss: ${outcome.test.loss} / Test accuracy: ${outcome.test.accuracy}`);
+    if (outcome.test.topKAccuracy !== undefined) say(`Test top-${plan.model.facts.io.topK} accuracy: ${outcome.test.topKAccuracy}`);
     const report = await writeReportOrWarn(plan.outDir, [{
       name: plan.model.facts.name, history: outcome.history, test: outcome.test,
       secondsPerEpoch: outcome.secondsPerEpoch, params: plan.model.facts.paramCount,
+      settings: reportSettings(plan), confusion: outcome.confusion,
     }], warn);
     const written = [WEIGHTS_FILE, HISTORY_FILE, ...(report === null ? [] : [path.basename(report), 'charts']), `${CHECKPOINTS_DIR}/`];
     say(`Wrote ${written.join(', ')} to ${plan.outDir}`);

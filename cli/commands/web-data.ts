@@ -27,6 +27,6 @@ export function writeImages(dir: string, prefix: 'train' | 't10k', ds: Dataset, 
   const labels = `${DATA_DIR}/${prefix}-labels-idx1-ubyte.gz`;
   fs.mkdirSync(path.join(dir, DATA_DIR), { recursive: true });
   fs.writeFileSync(path.join(dir, images), idx([n, height, width], pixels));
-  fs.writeFileSync(path.join(dir, labels), idx([n], ds.labels.subarray(0, n)));
+  fs.writeFileSync(path.join(dir, labels), idx([n], Uint8Array.from(ds.labels.subarray(0, n))));
   return { images, labels, count: n };
 }

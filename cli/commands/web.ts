@@ -59,12 +59,13 @@ function checkMnistShaped(m: ModelArg): void {
   }
 }
 
-/** The model's parameters from a weights or checkpoint file, checked against the model. */
+/** The model's parameters and state from a weights or checkpoint file, checked against the model. */
 function readWeights(file: string, compiled: CompiledModelFiles): NamedTensor[] {
   const { tensors, metadata } = readSafetensors(file);
-  const names = new Set(compiled.manifest.params.map((p) => p.name));
+  const expected = [...compiled.manifest.params, ...compiled.manifest.state];
+  const names = new Set(expected.map((p) => p.name));
   const params = metadata.format === CHECKPOINT_FORMAT ? tensors.filter((t) => names.has(t.name)) : tensors;
-  checkTensorsMatch(compiled.manifest.params, params, file);
+  checkTensorsMatch(expected, params, file);
   return params;
 }
 
@@ -120,7 +121,11 @@ interface SitePlan {
 
 async function planSite(model: ModelArg, req: SiteRequest): Promise<SitePlan> {
   checkMnistShaped(model);
-  const sets = new DataCache().get(dataSourceFor(model, undefined));
+  const normalize = model.facts.data.normalize;
+  if (normalize !== undefined && normalize !== 'scale') {
+    throw new UsageError(`${model.arg}: the page feeds the model pixels in [0, 1] (normalize: 'scale'); this model's data has normalize: '${normalize}'`);
+  }
+  const sets = new DataCache().get(dataSourceFor(model, undefined), model);
   checkInputShape(sets.train, model.facts.io.inputShape, model.arg);
   const fit = model.facts.fit;
   const total = Math.min(req.trainImages, sets.train.count);

@@ -5,6 +5,7 @@
 import { GraphBuilder } from '../ir/builder';
 import { getOp } from '../ops/index';
 import type { Graph, Node } from '../ir/types';
+import { isTrainable } from '../ir/graph';
 import { sameShape, formatType } from '../ir/types';
 
 /** A gradient was requested along a path that has none (an integer label, a comparison). */
@@ -14,14 +15,14 @@ export class GradientError extends Error {
 
 /**
  * Returns `graph` plus the backward nodes, with an output `grad:<param name>` for every
- * differentiated param (or `grad:%<id>` for other values). `wrt` defaults to all params.
+ * differentiated param (or `grad:%<id>` for other values). `wrt` defaults to all trainable params.
  */
 export function grad(graph: Graph, loss: number, wrt?: readonly number[]): Graph {
   const nodes = new Map(graph.nodes.map((n) => [n.id, n]));
   const lossNode = nodes.get(loss);
   if (!lossNode) throw new GradientError(`loss %${loss} is not in the graph`);
   if (lossNode.type.shape.length !== 0) throw new GradientError(`loss %${loss} must be a scalar, is ${formatType(lossNode.type)}`);
-  const targets = wrt ?? graph.nodes.filter((n) => n.op === 'param').map((n) => n.id);
+  const targets = wrt ?? graph.nodes.filter(isTrainable).map((n) => n.id);
   for (const t of targets) {
     const n = nodes.get(t);
     if (!n) throw new GradientError(`cannot differentiate with respect to %${t}: not in the graph`);

@@ -22,6 +22,18 @@ export function outputIds(graph: Graph): Set<number> {
   return new Set(Object.values(graph.outputs));
 }
 
+/**
+ * A param the optimizer updates. The others (attribute trainable=false) are state: values a
+ * training step replaces with its graph output `state:<name>` (batch norm's moving statistics).
+ */
+export function isTrainable(n: Node): boolean {
+  return n.op === 'param' && n.attrs.trainable !== false;
+}
+
+export function isState(n: Node): boolean {
+  return n.op === 'param' && n.attrs.trainable === false;
+}
+
 /** Nodes by op name, in graph order. */
 export function nodesOf(graph: Graph, op: string): Node[] {
   return graph.nodes.filter((n) => n.op === op);

@@ -6,6 +6,8 @@ import type { Attrs, Dim } from '../ir/types';
 import type {
   ActivationName, ConstraintSpec, InitializerSpec, LayerSpec, RegularizerSpec,
 } from '../dsl/spec';
+import { lowerBatchNormalization } from './batch-normalization';
+import { lowerGlobalPool2d, lowerReshape } from './shaping';
 
 export type Mode = 'train' | 'infer';
 
@@ -114,11 +116,18 @@ export const LAYER_RULES: Rules = {
     const features = shape.slice(1).reduce<number>((acc, d) => acc * staticDim(d, 'a flattened axis'), 1);
     return ctx.b.emit('reshape', [x], { shape: ['N', features] });
   },
+  // A wrapper: batch-normalization.ts imports this module, so its function may not exist yet here.
+  batchNormalization: (ctx, x, l) => lowerBatchNormalization(ctx, x, l),
+  globalAveragePooling2d: (ctx, x, l) => lowerGlobalPool2d(ctx, x, l),
+  globalMaxPooling2d: (ctx, x, l) => lowerGlobalPool2d(ctx, x, l),
+  reshape: (ctx, x, l) => lowerReshape(ctx, x, l),
+  activation: (ctx, x, l) => applyActivation(ctx, x, l.activation),
 };
 
 /** Keras-style class names for the summary. */
 export const LAYER_CLASS: { readonly [K in LayerSpec['type']]: string } = {
   conv2d: 'Conv2D', dense: 'Dense', prelu: 'PReLU', relu: 'ReLU', sigmoid: 'Activation', tanh: 'Activation',
   softmax: 'Softmax', leakyRelu: 'LeakyReLU', elu: 'ELU', maxPool2d: 'MaxPooling2D', avgPool2d: 'AveragePooling2D',
-  dropout: 'Dropout', flatten: 'Flatten',
+  dropout: 'Dropout', flatten: 'Flatten', batchNormalization: 'BatchNormalization',
+  globalAveragePooling2d: 'GlobalAveragePooling2D', globalMaxPooling2d: 'GlobalMaxPooling2D', reshape: 'Reshape', activation: 'Activation',
 };

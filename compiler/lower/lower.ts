@@ -72,6 +72,8 @@ function paramTotal(g: Graph): number {
 const BASE_NAME: { readonly [K in LayerSpec['type']]: string } = {
   conv2d: 'conv2d', dense: 'dense', prelu: 'prelu', relu: 'relu', sigmoid: 'sigmoid', tanh: 'tanh', softmax: 'softmax',
   leakyRelu: 'leaky_relu', elu: 'elu', maxPool2d: 'max_pooling2d', avgPool2d: 'average_pooling2d', dropout: 'dropout', flatten: 'flatten',
+  batchNormalization: 'batch_normalization',
+  globalAveragePooling2d: 'global_average_pooling2d', globalMaxPooling2d: 'global_max_pooling2d', reshape: 'reshape', activation: 'activation',
 };
 
 /** Keras-like automatic names: conv2d_1, conv2d_2, prelu_1, ...; explicit names must be unique. */

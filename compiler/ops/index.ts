@@ -4,6 +4,7 @@ import { abs } from './abs';
 import { add } from './add';
 import { avgPool2d } from './avgPool2d';
 import { avgPool2dGrad } from './avgPool2dGrad';
+import { binaryCrossentropy } from './binaryCrossentropy';
 import { broadcastTo } from './broadcastTo';
 import { categoricalCrossentropy } from './categoricalCrossentropy';
 import { constant } from './constant';
@@ -29,12 +30,14 @@ import { neg } from './neg';
 import { oneHot } from './oneHot';
 import { param } from './param';
 import { prelu } from './prelu';
+import { reduceMax } from './reduceMax';
 import { reduceMean } from './reduceMean';
 import { reduceSum } from './reduceSum';
 import { relu } from './relu';
 import { reshape } from './reshape';
 import { shapeCount } from './shapeCount';
 import { sigmoid } from './sigmoid';
+import { sigmoidCrossEntropy } from './sigmoidCrossEntropy';
 import { sign } from './sign';
 import { softmax } from './softmax';
 import { softmaxCrossEntropy } from './softmaxCrossEntropy';
@@ -58,11 +61,12 @@ const ALL: readonly OpDef[] = [
   // movement
   reshape, transpose, broadcastTo,
   // reductions
-  reduceSum, reduceMean, sumTo, softmax, logSoftmax,
+  reduceSum, reduceMean, reduceMax, sumTo, softmax, logSoftmax,
   // contractions and windows
   matmul, conv2d, conv2dBackpropInput, conv2dBackpropFilter, maxPool2d, maxPool2dGrad, avgPool2d, avgPool2dGrad,
   // losses
   oneHot, softmaxCrossEntropy, sparseSoftmaxCrossEntropy, categoricalCrossentropy, sparseCategoricalCrossentropy,
+  sigmoidCrossEntropy, binaryCrossentropy,
 ];
 
 const TABLE = new Map<string, OpDef>(ALL.map((op) => [op.name, op]));

@@ -1,15 +1,15 @@
 // The gpu.js half of a compiled model: one simplified graph at one batch size as plain
 // JSON the runtime can run without the compiler. The fused kernels (codegen/gpujs/fuse.ts)
-// and, for training with Adam, each param's three update kernels become GpuKernel
+// and, for training, each param's optimizer update kernels (one per slot, then the param) become GpuKernel
 // objects in one list (the program's kernel file); the steps say in order how every
 // value is obtained: fed, filled, drawn (dropout masks), computed by a kernel, or shared.
 
 import type { Graph, Node } from '../ir/types';
 import { bindShape, shapeSize } from '../ir/types';
 import { planGpuKernels } from '../codegen/gpujs/fuse';
-import { emitAdamKernels } from '../codegen/gpujs/adam';
+import { emitUpdateKernels } from '../codegen/gpujs/optimizer';
 import type { GpuKernelSource } from '../codegen/gpujs/kernel';
-import type { GpuAdamKernels, GpuKernel, GpuProgram, GpuStep, ParamInfo, ProgramMode } from '../../format/manifest';
+import type { GpuParamUpdate, GpuKernel, GpuProgram, GpuStep, ParamInfo, ProgramMode } from '../../format/manifest';
 import type { OptimizerSpec } from '../../format/spec';
 import { SizeLimitError } from '../../format/limits';
 
@@ -55,12 +55,12 @@ function kernelSteps(graph: Graph, batch: number, kernels: GpuKernel[]): GpuStep
   });
 }
 
-/** Adam's m, v and param kernels for every param, in param order, appended to `kernels`. */
-function adamKernels(optimizer: Extract<OptimizerSpec, { kind: 'adam' }>, params: readonly ParamInfo[], kernels: GpuKernel[]): GpuAdamKernels[] {
+/** Every param's update kernels (its slots', then its own), in param order, appended to `kernels`. */
+function updateKernels(optimizer: OptimizerSpec, params: readonly ParamInfo[], kernels: GpuKernel[]): GpuParamUpdate[] {
   return params.map((p) => {
-    const k = emitAdamKernels(p.shape, optimizer);
-    const at = kernels.push(gpuKernel(k.m), gpuKernel(k.v), gpuKernel(k.param));
-    return { m: at - 3, v: at - 2, param: at - 1 };
+    const k = emitUpdateKernels(p.shape, optimizer);
+    const slots = k.slots.map((s) => kernels.push(gpuKernel(s)) - 1);
+    return { slots, param: kernels.push(gpuKernel(k.param)) - 1 };
   });
 }
 
@@ -77,15 +77,12 @@ function checkOutputs(graph: Graph, mode: ProgramMode, params: readonly ParamInf
 export function generateGpuProgram(
   graph: Graph, mode: ProgramMode, batch: number, optimizer: OptimizerSpec | null, params: readonly ParamInfo[], file: string,
 ): { program: GpuProgram; kernels: GpuKernel[] } {
-  if (mode === 'train' && optimizer && optimizer.kind !== 'adam') {
-    throw new GpuRefusal(`the gpu.js backend updates with Adam only; this model uses ${optimizer.kind}`);
-  }
   checkOutputs(graph, mode, params);
   try {
     const kernels: GpuKernel[] = [];
     const steps = [...sourceSteps(graph, batch), ...kernelSteps(graph, batch, kernels)];
-    const adam = mode === 'train' && optimizer?.kind === 'adam' ? adamKernels(optimizer, params, kernels) : null;
-    return { program: { mode, batch, file, steps, outputs: { ...graph.outputs }, adam }, kernels };
+    const update = mode === 'train' && optimizer ? updateKernels(optimizer, params, kernels) : null;
+    return { program: { mode, batch, file, steps, outputs: { ...graph.outputs }, update }, kernels };
   } catch (e) {
     // A tensor too large for gpu.js's float32 indices: the model still runs on the CPU.
     if (e instanceof SizeLimitError) throw new GpuRefusal(`${mode} program at batch size ${batch}: ${e.message}`);

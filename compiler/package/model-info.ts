@@ -25,7 +25,14 @@ export function modelIO(spec: ModelSpec, forward: Graph): ModelIO {
   if (!probs) throw new Error('the model has no output');
   const outputShape = probs.type.shape.slice(1).map((d) => (typeof d === 'number' ? d : 1));
   const last = probs.type.shape[probs.type.shape.length - 1];
-  const classes = typeof last === 'number' ? last : 1;
-  const sparse = spec.loss === 'sparseCategoricalCrossentropy';
-  return { inputShape, inputSize: inputShape.reduce((a, b) => a * b, 1), labelSize: sparse ? 1 : classes, classes, sparse, outputShape };
+  // One sigmoid unit with binary cross-entropy tells two classes apart; its label is the class index.
+  const binary = spec.loss === 'binaryCrossentropy';
+  const classes = binary ? 2 : typeof last === 'number' ? last : 1;
+  const sparse = spec.loss === 'sparseCategoricalCrossentropy' || binary;
+  const topK = spec.metrics.find((m) => typeof m !== 'string');
+  return {
+    inputShape, inputSize: inputShape.reduce((a, b) => a * b, 1), labelSize: sparse ? 1 : classes, classes, sparse, outputShape,
+    ...(binary ? { threshold: spec.fromLogits === true ? 0 : 0.5 } : {}),
+    ...(topK !== undefined && typeof topK !== 'string' ? { topK: topK.k } : {}),
+  };
 }

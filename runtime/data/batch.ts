@@ -5,7 +5,10 @@ import type { Rng } from '../../format/rng';
 import type { Dataset } from './dataset';
 import { inputSize } from './example-size';
 
-/** 'onehot': `classes` floats per example; 'sparse': the class index as one float. */
+/**
+ * 'onehot': `classes` floats per example; 'sparse': the class index as one float (which, for
+ * binary cross-entropy's two classes, is its 0/1 target: labels [N] the model reads as [N, 1]).
+ */
 export type LabelMode = 'onehot' | 'sparse';
 
 export function labelWidth(ds: Dataset, mode: LabelMode): number {

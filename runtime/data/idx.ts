@@ -1,6 +1,7 @@
 // The IDX format of the MNIST files: two zero bytes, a data-type byte, the number of
-// dimensions, then one big-endian u32 per dimension and the data. Only unsigned bytes
-// (0x08) are supported; that is what every MNIST-style file uses.
+// dimensions, then one big-endian u32 per dimension and the data, big-endian too. Every IDX
+// element type is read: unsigned byte (0x08, what MNIST uses), signed byte, int16, int32,
+// float32 and float64.
 
 import * as crypto from 'crypto';
 import * as zlib from 'zlib';
@@ -8,15 +9,46 @@ import { DataError } from './errors';
 import { FileReadError, READ_LIMITS, readRegularFile } from '../io/read-file';
 import { formatBytes } from '../../format/limits';
 
+/** An IDX file's elements in their own type (a Uint8Array for unsigned bytes, a view of the file's bytes). */
+export type IdxValues = Uint8Array | Int8Array | Int16Array | Int32Array | Float32Array | Float64Array;
+
 export interface IdxArray {
   readonly dims: number[];
-  readonly data: Uint8Array;
+  /** The data-type byte: 0x08 unsigned byte, 0x09 signed byte, 0x0b int16, 0x0c int32, 0x0d float32, 0x0e float64. */
+  readonly type: number;
+  readonly data: IdxValues;
 }
 
-const UNSIGNED_BYTE = 0x08;
-const TYPE_NAMES: Readonly<Record<number, string>> = {
-  0x08: 'unsigned byte', 0x09: 'signed byte', 0x0b: 'int16', 0x0c: 'int32', 0x0d: 'float32', 0x0e: 'float64',
-};
+export const UNSIGNED_BYTE = 0x08;
+
+interface ElementType {
+  readonly name: string;
+  readonly bytes: number;
+  /** Reads `count` big-endian elements starting at byte `at`. */
+  readonly read: (view: DataView, at: number, count: number) => IdxValues;
+}
+
+function reader<T extends IdxValues>(make: (n: number) => T, get: (v: DataView, at: number) => number, bytes: number): ElementType['read'] {
+  return (view, at, count) => {
+    const out = make(count);
+    for (let i = 0; i < count; i++) out[i] = get(view, at + i * bytes);
+    return out;
+  };
+}
+
+const ELEMENT_TYPES: ReadonlyMap<number, ElementType> = new Map([
+  [0x08, { name: 'unsigned byte', bytes: 1, read: (v, at, n) => new Uint8Array(v.buffer, v.byteOffset + at, n) }],
+  [0x09, { name: 'signed byte', bytes: 1, read: (v, at, n) => new Int8Array(v.buffer, v.byteOffset + at, n) }],
+  [0x0b, { name: 'int16', bytes: 2, read: reader((n) => new Int16Array(n), (v, at) => v.getInt16(at, false), 2) }],
+  [0x0c, { name: 'int32', bytes: 4, read: reader((n) => new Int32Array(n), (v, at) => v.getInt32(at, false), 4) }],
+  [0x0d, { name: 'float32', bytes: 4, read: reader((n) => new Float32Array(n), (v, at) => v.getFloat32(at, false), 4) }],
+  [0x0e, { name: 'float64', bytes: 8, read: reader((n) => new Float64Array(n), (v, at) => v.getFloat64(at, false), 8) }],
+]);
+
+/** The name of an IDX data-type byte, for messages ('float32'). */
+export function idxTypeName(type: number): string {
+  return ELEMENT_TYPES.get(type)?.name ?? `0x${hex8(type)}`;
+}
 
 /** IDX bytes of unsigned-byte data of shape `dims` (what readIdx reads back). */
 export function encodeIdx(dims: readonly number[], data: Uint8Array): Uint8Array {
@@ -51,10 +83,10 @@ export function parseIdx(bytes: Uint8Array, path: string): IdxArray {
     throw new DataError(path, `wrong magic number ${hex32(magic)}: an IDX file starts with 0x0000`);
   }
   const type = bytes[2];
-  if (type !== UNSIGNED_BYTE) {
-    const known = TYPE_NAMES[type];
-    const what = known === undefined ? 'unknown data type' : `data type ${known}`;
-    throw new DataError(path, `unsupported IDX ${what} 0x${hex8(type)} (magic ${hex32(magic)}); only 0x08 (unsigned byte) is supported`);
+  const element = ELEMENT_TYPES.get(type);
+  if (element === undefined) {
+    throw new DataError(path, `unknown IDX data type 0x${hex8(type)} (magic ${hex32(magic)}); the types are 0x08 (unsigned byte), 0x09 (signed byte), `
+      + '0x0b (int16), 0x0c (int32), 0x0d (float32) and 0x0e (float64)');
   }
   const ndims = bytes[3];
   if (ndims === 0) throw new DataError(path, `IDX file with 0 dimensions (magic ${hex32(magic)})`);
@@ -64,15 +96,15 @@ export function parseIdx(bytes: Uint8Array, path: string): IdxArray {
   }
   const dims: number[] = [];
   for (let d = 0; d < ndims; d++) dims.push(view.getUint32(4 + 4 * d, false));
-  const dataBytes = dims.reduce((a, b) => a * b, 1);
-  const expected = headerBytes + dataBytes;
+  const count = dims.reduce((a, b) => a * b, 1);
+  const expected = headerBytes + count * element.bytes;
   if (bytes.length < expected) {
     throw new DataError(path, `truncated IDX file: expected ${expected} bytes (dims [${dims.join(', ')}]), got ${bytes.length}`);
   }
   if (bytes.length > expected) {
     throw new DataError(path, `IDX file too long: expected ${expected} bytes (dims [${dims.join(', ')}]), got ${bytes.length}`);
   }
-  return { dims, data: bytes.subarray(headerBytes, expected) };
+  return { dims, type, data: element.read(view, headerBytes, count) };
 }
 
 function readRaw(path: string): Buffer {

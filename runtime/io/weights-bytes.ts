@@ -10,13 +10,16 @@ import { CHECKPOINT_FORMAT } from '../train/checkpoint-record';
 export function setWeights(engine: Engine, decoded: { tensors: readonly NamedTensor[]; metadata: Record<string, string> }, where: string): void {
   const own = engine.getState();
   const slotNames = new Set(own.slots.map((s) => s.name));
-  const params = decoded.metadata.format === CHECKPOINT_FORMAT ? decoded.tensors.filter((t) => !slotNames.has(t.name)) : decoded.tensors;
+  // A checkpoint also holds the slots and, with early stopping, the best epoch's weights (best:<param>).
+  const params = decoded.metadata.format === CHECKPOINT_FORMAT ? decoded.tensors.filter((t) => !slotNames.has(t.name) && !t.name.startsWith('best:')) : decoded.tensors;
   checkTensorsMatch(own.params, params, where);
   const byName = new Map(params.map((t): [string, NamedTensor] => [t.name, t]));
   engine.setState({ params: own.params.map((t) => byName.get(t.name) ?? t), slots: own.slots, step: own.step });
 }
 
-/** Sets the engine's parameters from a safetensors file's bytes. */
-export function loadWeightsBytes(engine: Engine, bytes: Uint8Array, where: string): void {
-  setWeights(engine, decodeSafetensors(bytes, where), where);
+/** Sets the engine's parameters from a safetensors file's bytes; returns the file's metadata (its input normalisation, say). */
+export function loadWeightsBytes(engine: Engine, bytes: Uint8Array, where: string): Record<string, string> {
+  const decoded = decodeSafetensors(bytes, where);
+  setWeights(engine, decoded, where);
+  return decoded.metadata;
 }

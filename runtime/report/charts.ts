@@ -80,10 +80,10 @@ export function overlayChart(histories: readonly History[], metric: Metric): Cha
   return { id: `${which}-${metric}`, title, spec: lineChart(title, metric, points, 'Model', histories.map((h) => h.model)) };
 }
 
-/** Every chart of a report: per model accuracy and loss, then the overlays; ids made unique. */
-export function reportCharts(histories: readonly History[]): Chart[] {
+/** Every chart of a report: per model accuracy and loss, then `extra` (confusion matrices), then the overlays; ids made unique. */
+export function reportCharts(histories: readonly History[], extra: readonly Chart[] = []): Chart[] {
   const perModel = histories.flatMap((h) => [modelChart(h, 'accuracy'), modelChart(h, 'loss')]);
-  const charts = [...perModel, overlayChart(histories, 'accuracy'), overlayChart(histories, 'loss')];
+  const charts = [...perModel, ...extra, overlayChart(histories, 'accuracy'), overlayChart(histories, 'loss')];
   const used = new Set<string>();
   return charts.map((chart) => {
     let id = chart.id;
@@ -94,7 +94,7 @@ export function reportCharts(histories: readonly History[]): Chart[] {
 }
 
 /** A model name reduced to characters that are safe in a file name on every system. */
-function fileStem(name: string): string {
+export function fileStem(name: string): string {
   const stem = name.toLowerCase().replace(/[^a-z0-9._-]+/g, '-').replace(/^[-.]+|-+$/g, '');
   return stem === '' ? 'model' : stem;
 }

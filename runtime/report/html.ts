@@ -5,8 +5,11 @@ import * as fs from 'fs';
 import * as path from 'path';
 import type { History } from '../engine';
 import { writeFileAtomic } from '../io/atomic';
-import { type Chart, renderSvg, reportCharts } from './charts';
+import { type Chart, fileStem, renderSvg, reportCharts } from './charts';
 import { svgToPng } from './png';
+import type { ConfusionMatrix } from '../train/confusion';
+import { confusionChart } from './confusion-chart';
+import { type RunSettings, settingsRows } from './settings';
 
 export interface ReportRun {
   readonly name: string;
@@ -14,13 +17,18 @@ export interface ReportRun {
   readonly test: { readonly loss: number; readonly accuracy: number } | null;
   readonly secondsPerEpoch: number;
   readonly params: number;
+  /** What the run was made with (absent: the report has no settings table). */
+  readonly settings?: RunSettings;
+  /** A classifier's confusion matrix on the test set, drawn as a chart. */
+  readonly confusion?: ConfusionMatrix | null;
 }
 
 /** Writes the report into `dir` (created if needed); returns report.html's path and every file written. */
 export async function writeReport(dir: string, runs: readonly ReportRun[]): Promise<{ html: string; files: string[] }> {
   fs.mkdirSync(dir, { recursive: true });
   // Charts are titled by run name, which may differ from the name the history was recorded under.
-  const charts = reportCharts(runs.map((r) => ({ ...r.history, model: r.name })));
+  const confusions = runs.flatMap((r) => (r.confusion ? [confusionChart(r.name, fileStem(r.name), r.confusion)] : []));
+  const charts = reportCharts(runs.map((r) => ({ ...r.history, model: r.name })), confusions);
   const svgs = await Promise.all(charts.map((c) => renderSvg(c.spec)));
   const files: string[] = [];
   const write = (name: string, data: string | Uint8Array): void => {
@@ -55,6 +63,7 @@ figure { display: inline-block; margin: 0 1em 1em 0; }
 <body>
 <h1>Training report</h1>
 ${summaryTable(runs)}
+${settingsTable(runs)}
 ${figures}
 </body>
 </html>
@@ -74,6 +83,16 @@ function summaryTable(runs: readonly ReportRun[]): string {
     return `<tr><th scope="row">${escapeHtml(r.name)}</th>${cells.map((c) => `<td class="num">${c}</td>`).join('')}</tr>`;
   });
   return `<table>\n<thead><tr>${header.map((h) => `<th scope="col">${h}</th>`).join('')}</tr></thead>\n<tbody>\n${rows.join('\n')}\n</tbody>\n</table>`;
+}
+
+/** One row per setting, one column per run that records its settings; empty when none does. */
+function settingsTable(runs: readonly ReportRun[]): string {
+  const withSettings = runs.filter((r): r is ReportRun & { settings: RunSettings } => r.settings !== undefined);
+  if (withSettings.length === 0) return '';
+  const columns = withSettings.map((r) => settingsRows(r.settings));
+  const header = `<tr><th scope="col">Setting</th>${withSettings.map((r) => `<th scope="col">${escapeHtml(r.name)}</th>`).join('')}</tr>`;
+  const rows = columns[0].map(([label], i) => `<tr><th scope="row">${label}</th>${columns.map((c) => `<td>${escapeHtml(c[i][1])}</td>`).join('')}</tr>`);
+  return `<h2>Settings</h2>\n<table class="settings">\n<thead>${header}</thead>\n<tbody>\n${rows.join('\n')}\n</tbody>\n</table>`;
 }
 
 function escapeHtml(text: string): string {

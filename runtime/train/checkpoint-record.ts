@@ -7,6 +7,7 @@ import type { RngState } from '../../format/rng';
 import type { LabelMode } from '../data/batch';
 import type { DataHashes } from '../data/dataset';
 import { type IntRange, RUN_LIMITS, inRange } from './run-limits';
+import type { EarlyStoppingState } from './early-stopping';
 
 export const CHECKPOINT_FORMAT = 'nnc-checkpoint';
 export const CHECKPOINT_VERSION = 1;
@@ -43,6 +44,10 @@ export interface CheckpointRecord {
   readonly tensorsSha256: string;
   readonly paramNames: readonly string[];
   readonly slotNames: readonly string[];
+  /** Early stopping's state after this epoch; absent when the run has none. */
+  readonly earlyStopping?: EarlyStoppingState;
+  /** Tensors (`best:<param>`) holding the best epoch's weights, when they are to be restored at the end. */
+  readonly bestNames?: readonly string[];
 }
 
 type Json = unknown;
@@ -74,6 +79,17 @@ export function parseCheckpointRecord(text: string, file: string): CheckpointRec
     dataSha256: r.has('dataSha256') ? parseHashes(r.object('dataSha256'), file) : null,
     tensorsFile: r.string('tensorsFile'), tensorsSha256: r.string('tensorsSha256'),
     paramNames: r.strings('paramNames'), slotNames: r.strings('slotNames'),
+    ...(r.has('earlyStopping') ? { earlyStopping: parseEarlyStopping(r.object('earlyStopping'), file, epoch) } : {}),
+    ...(r.has('bestNames') ? { bestNames: r.strings('bestNames') } : {}),
+  };
+}
+
+function parseEarlyStopping(raw: Json, file: string, epoch: number): EarlyStoppingState {
+  const r = new FieldReader(raw, file, 'earlyStopping');
+  const epochOrNull = (key: string): number | null => (r.has(key) ? r.int(key, { min: 1, max: epoch }) : null);
+  return {
+    wait: r.int('wait', { min: 0, max: epoch }), best: r.has('best') ? r.number('best') : null,
+    bestEpoch: epochOrNull('bestEpoch'), stoppedEpoch: epochOrNull('stoppedEpoch'),
   };
 }
 
@@ -103,6 +119,7 @@ function parseHistory(raw: Json, file: string): History {
       epoch: er.number('epoch'), loss: er.number('loss'), accuracy: er.number('accuracy'),
       valLoss: er.nullableNumber('valLoss'), valAccuracy: er.nullableNumber('valAccuracy'),
       seconds: er.number('seconds'),
+      ...(er.has('topKAccuracy') ? { topKAccuracy: er.number('topKAccuracy'), valTopKAccuracy: er.nullableNumber('valTopKAccuracy') } : {}),
     };
   });
   return { model: r.string('model'), epochs };

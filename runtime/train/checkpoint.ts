@@ -36,6 +36,8 @@ export interface CheckpointSource {
   readonly config: RunConfig;
   /** The data files' hashes, recorded so a resume notices changed data. */
   readonly dataSha256?: DataHashes | null;
+  /** More metadata for the tensors file (the input normalisation the weights are trained with). */
+  readonly tensorsMetadata?: Readonly<Record<string, string>>;
 }
 
 /** A newer checkpoint passed over on resuming, and why. */
@@ -48,6 +50,8 @@ export interface Checkpoint extends CheckpointRecord {
   /** The record file this was read from. */
   readonly file: string;
   readonly state: TrainingState;
+  /** The best epoch's weights (early stopping with restoreBestWeights), or null. */
+  readonly best: readonly NamedTensor[] | null;
   /** Newer checkpoints that could not be used, newest first. */
   readonly skipped: readonly SkippedCheckpoint[];
 }
@@ -69,12 +73,13 @@ export class CheckpointWriter {
     removeStaleTemps(dir);
   }
 
-  /** Writes the checkpoint of the epoch that just ended; returns the record's path. */
-  write(state: TrainingState, end: EpochEnd): string {
+  /** Writes the checkpoint of the epoch that just ended (with the best epoch's weights, if kept); returns the record's path. */
+  write(state: TrainingState, end: EpochEnd, best: readonly NamedTensor[] | null = null): string {
     const epoch = end.record.epoch;
     const tensorsFile = `${baseName(epoch)}.safetensors`;
     const tensorsPath = path.join(this.dir, tensorsFile);
-    writeSafetensors(tensorsPath, [...state.params, ...state.slots], { format: CHECKPOINT_FORMAT, epoch: String(epoch) });
+    const bestTensors = (best ?? []).map((t) => ({ ...t, name: `best:${t.name}` }));
+    writeSafetensors(tensorsPath, [...state.params, ...state.slots, ...bestTensors], { ...this.source.tensorsMetadata, format: CHECKPOINT_FORMAT, epoch: String(epoch) });
     const record: CheckpointRecord = {
       format: CHECKPOINT_FORMAT, version: CHECKPOINT_VERSION,
       epoch, step: state.step, rngState: end.rngState, history: end.history,
@@ -82,6 +87,8 @@ export class CheckpointWriter {
       dataSha256: this.source.dataSha256 ?? null,
       tensorsFile, tensorsSha256: sha256File(tensorsPath),
       paramNames: state.params.map((t) => t.name), slotNames: state.slots.map((t) => t.name),
+      ...(end.earlyStopping ? { earlyStopping: end.earlyStopping.state } : {}),
+      ...(best ? { bestNames: bestTensors.map((t) => t.name) } : {}),
     };
     const recordPath = path.join(this.dir, `${baseName(epoch)}.json`);
     writeFileAtomic(recordPath, JSON.stringify(record, null, 1) + '\n');
@@ -155,7 +162,8 @@ function readCheckpoint(file: string, epoch: number, filter: CheckpointFilter): 
     return t;
   };
   const state: TrainingState = { params: record.paramNames.map(pick), slots: record.slotNames.map(pick), step: record.step };
-  return { ...record, file, state };
+  const best = record.bestNames ? record.bestNames.map((n) => ({ ...pick(n), name: n.slice('best:'.length) })) : null;
+  return { ...record, file, state, best };
 }
 
 function readRecordText(file: string): string {

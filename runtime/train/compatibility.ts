@@ -32,7 +32,10 @@ export function checkBatchSize(batchSize: number): void {
   }
 }
 
-/** The label encoding a loss reads: sparse losses take class indices, the others one-hot rows. */
+/**
+ * The label encoding a loss reads: sparse losses take class indices, binary cross-entropy its
+ * 0/1 target (the index of class 0 or 1, one float per example), the others one-hot rows.
+ */
 export function labelModeForLoss(loss: string): LabelMode {
-  return loss.startsWith('sparse') ? 'sparse' : 'onehot';
+  return loss.startsWith('sparse') || loss === 'binaryCrossentropy' ? 'sparse' : 'onehot';
 }

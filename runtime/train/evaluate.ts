@@ -11,6 +11,8 @@ import { TrainingError } from './errors';
 export interface Evaluation {
   readonly loss: number;
   readonly accuracy: number;
+  /** With a top-k metric: the fraction of examples whose label is among the k highest outputs. */
+  readonly topKAccuracy?: number;
 }
 
 /** Owns the batch buffers for one data set, so evaluating it every epoch allocates nothing per step. */
@@ -31,14 +33,21 @@ export class DatasetEvaluator {
   run(): Evaluation {
     let lossSum = 0;
     let correct = 0;
+    let topK: number | null = null;
     for (let b = 0; b < this.batcher.batchCount; b++) {
       const count = this.batcher.fill(b);
       const result = this.engine.evaluate(this.xView.take(count), this.labelView.take(count), count);
       lossSum += result.loss * count;
       correct += result.correct;
+      if (result.topK !== undefined) topK = (topK ?? 0) + result.topK;
     }
-    return { loss: lossSum / this.ds.count, accuracy: correct / this.ds.count };
+    return { loss: lossSum / this.ds.count, accuracy: correct / this.ds.count, ...withTopK(topK, this.ds.count) };
   }
+}
+
+/** `{ topKAccuracy }` over `count` examples when the engine counted top-k hits, else nothing. */
+export function withTopK(hits: number | null, count: number): { topKAccuracy?: number } {
+  return hits === null ? {} : { topKAccuracy: hits / count };
 }
 
 export function evaluate(engine: Engine, ds: Dataset, batchSize: number, labelMode: LabelMode): Evaluation {

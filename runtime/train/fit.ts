@@ -15,7 +15,9 @@ import { Batcher, type LabelMode } from '../data/batch';
 import { SizedView } from './batch-views';
 import { checkBatchSize, checkEngineFits } from './compatibility';
 import { TrainingError, TrainingInterrupted } from './errors';
-import { DatasetEvaluator, type Evaluation } from './evaluate';
+import { DatasetEvaluator, withTopK, type Evaluation } from './evaluate';
+import { stepEarlyStopping, type EarlyStoppingState, type EarlyStoppingVerdict } from './early-stopping';
+import type { EarlyStoppingSpec } from '../../format/spec';
 
 export interface FitData {
   readonly train: Dataset;
@@ -32,6 +34,8 @@ export interface BatchProgress {
   /** Running means over the epoch's examples so far. */
   readonly loss: number;
   readonly accuracy: number;
+  /** With a top-k metric, its running mean. */
+  readonly topKAccuracy?: number;
 }
 
 export interface EpochEnd {
@@ -40,6 +44,8 @@ export interface EpochEnd {
   readonly history: History;
   /** The run's RNG after this epoch: what a resumed run continues from. */
   readonly rngState: RngState;
+  /** Early stopping's decision after this epoch (its state is what a checkpoint keeps), or null without it. */
+  readonly earlyStopping: EarlyStoppingVerdict | null;
 }
 
 export interface FitOptions {
@@ -55,6 +61,8 @@ export interface FitOptions {
   readonly initialEpoch?: number;
   readonly rngState?: RngState;
   readonly history?: History;
+  /** Keras' EarlyStopping, from its state so far (a resumed run's checkpoint, or the start). */
+  readonly earlyStopping?: { readonly spec: EarlyStoppingSpec; readonly state: EarlyStoppingState };
   /** Aborting stops the run between two steps with TrainingInterrupted. */
   readonly signal?: AbortSignal;
   readonly onBatch?: (progress: BatchProgress) => void;
@@ -80,14 +88,18 @@ interface RunContext {
 
 export async function fit(engine: Engine, data: FitData, opts: FitOptions): Promise<History> {
   const ctx = startRun(engine, data, opts);
-  for (let epoch = opts.initialEpoch ?? 0; epoch < opts.epochs; epoch++) {
+  let stopping = opts.earlyStopping?.state ?? null;
+  // A run that stopped early before it was resumed stays stopped.
+  for (let epoch = opts.initialEpoch ?? 0; epoch < opts.epochs && stopping?.stoppedEpoch == null; epoch++) {
     const started = performance.now();
     const train = await runEpoch(ctx, epoch + 1);
     const val = ctx.validator === null ? null : ctx.validator.run();
     const record = epochRecord(epoch + 1, train, val, (performance.now() - started) / 1000);
     ctx.done.push(record);
     const history = currentHistory(ctx);
-    if (opts.onEpochEnd) await opts.onEpochEnd({ record, history, rngState: ctx.rng.state() });
+    const verdict = opts.earlyStopping && stopping ? stepEarlyStopping(opts.earlyStopping.spec, stopping, record) : null;
+    stopping = verdict?.state ?? stopping;
+    if (opts.onEpochEnd) await opts.onEpochEnd({ record, history, rngState: ctx.rng.state(), earlyStopping: verdict });
   }
   return currentHistory(ctx);
 }
@@ -125,6 +137,7 @@ async function runEpoch(ctx: RunContext, epoch: number): Promise<Evaluation> {
   const steps = batcher.batchCount;
   let lossSum = 0;
   let correct = 0;
+  let topK: number | null = null;
   let seen = 0;
   for (let step = 0; step < steps; step++) {
     await yieldIfDue(ctx);
@@ -137,10 +150,11 @@ async function runEpoch(ctx: RunContext, epoch: number): Promise<Evaluation> {
     }
     lossSum += result.loss * count;
     correct += result.correct;
+    if (result.topK !== undefined) topK = (topK ?? 0) + result.topK;
     seen += count;
-    opts.onBatch?.({ epoch, epochs: opts.epochs, step: step + 1, steps, loss: lossSum / seen, accuracy: correct / seen });
+    opts.onBatch?.({ epoch, epochs: opts.epochs, step: step + 1, steps, loss: lossSum / seen, accuracy: correct / seen, ...withTopK(topK, seen) });
   }
-  return { loss: lossSum / seen, accuracy: correct / seen };
+  return { loss: lossSum / seen, accuracy: correct / seen, ...withTopK(topK, seen) };
 }
 
 async function yieldIfDue(ctx: RunContext): Promise<void> {
@@ -173,6 +187,7 @@ function epochRecord(epoch: number, train: Evaluation, val: Evaluation | null, s
     accuracy: train.accuracy,
     valLoss: val === null ? null : val.loss,
     valAccuracy: val === null ? null : val.accuracy,
+    ...(train.topKAccuracy === undefined ? {} : { topKAccuracy: train.topKAccuracy, valTopKAccuracy: val?.topKAccuracy ?? null }),
     seconds,
   };
 }

@@ -12,6 +12,9 @@ export interface KerasHistoryJson {
   /** Present when the run validated. */
   readonly val_loss?: (number | null)[];
   readonly val_accuracy?: (number | null)[];
+  /** Present with a top-k metric (Keras' name for it; the sparse form's is prefixed sparse_). */
+  readonly top_k_categorical_accuracy?: number[];
+  readonly val_top_k_categorical_accuracy?: (number | null)[];
   readonly seconds_per_epoch: number[];
   readonly test?: Evaluation;
 }
@@ -25,8 +28,17 @@ export function kerasHistory(history: History, test: Evaluation | null): KerasHi
     loss: e.map((r) => r.loss),
     accuracy: e.map((r) => r.accuracy),
     ...(validated ? { val_loss: e.map((r) => r.valLoss), val_accuracy: e.map((r) => r.valAccuracy) } : {}),
+    ...(e.length > 0 && e.every((r) => r.topKAccuracy !== undefined) ? topKHistory(history, validated) : {}),
     seconds_per_epoch: e.map((r) => r.seconds),
     ...(test === null ? {} : { test }),
+  };
+}
+
+function topKHistory(history: History, validated: boolean): Pick<KerasHistoryJson, 'top_k_categorical_accuracy' | 'val_top_k_categorical_accuracy'> {
+  const e = history.epochs;
+  return {
+    top_k_categorical_accuracy: e.map((r) => r.topKAccuracy ?? 0),
+    ...(validated ? { val_top_k_categorical_accuracy: e.map((r) => r.valTopKAccuracy ?? null) } : {}),
   };
 }
 

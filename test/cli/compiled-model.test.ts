@@ -125,8 +125,8 @@ Module._load = function (request, ...rest) {
       oneLine(await nnc('eval', broken, '--weights', path.join(work, 'run-source', 'weights.safetensors')), /infer-1\.wasm: no such file/);
       fs.cpSync(compiled, broken, { recursive: true });
       const manifest = path.join(broken, 'manifest.json');
-      fs.writeFileSync(manifest, fs.readFileSync(manifest, 'utf8').replace('"version": 1', '"version": 99'));
-      oneLine(await nnc('eval', broken, '--weights', path.join(work, 'run-source', 'weights.safetensors')), /format version 99; this runtime reads version 1/);
+      fs.writeFileSync(manifest, fs.readFileSync(manifest, 'utf8').replace('"version": 2', '"version": 99'));
+      oneLine(await nnc('eval', broken, '--weights', path.join(work, 'run-source', 'weights.safetensors')), /format version 99; this runtime reads version 2/);
     });
   });
 });

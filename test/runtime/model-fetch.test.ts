@@ -85,6 +85,6 @@ describe('fetchCompiledModel (a compiled model from a URL)', function () {
     fs.writeFileSync(path.join(bad, 'manifest.json'), '<html>');
     await assert.rejects(fetchCompiledModel(`${BASE}notjson/`, folderFetch(work, [])), /^ModelFileError: http:\/\/127\.0\.0\.1:9\/site\/notjson\/manifest\.json: not valid JSON \(/);
     fs.writeFileSync(path.join(bad, 'manifest.json'), JSON.stringify({ format: 'nnc-compiled-model', version: 99 }));
-    await assert.rejects(fetchCompiledModel(`${BASE}notjson/`, folderFetch(work, [])), /compiled model format version 99; this runtime reads version 1/);
+    await assert.rejects(fetchCompiledModel(`${BASE}notjson/`, folderFetch(work, [])), /compiled model format version 99; this runtime reads version 2/);
   });
 });

@@ -1,8 +1,9 @@
 // Makes a drawn layer stack shape-correct: a `valid` window (conv kernel or pool) larger
-// than the map it slides over shrinks to the map's size, so the stack lowers whatever was
-// drawn. A repair rather than a filter: every draw is a model, and shrinking stays simple.
+// than the map it slides over shrinks to the map's size, and a reshape of an image whose
+// target does not fit swaps height and width, so the stack lowers whatever was drawn. A
+// repair rather than a filter: every draw is a model, and the repairs stay simple.
 
-import type { LayerSpec, ModelSpec, Padding } from '../../compiler/dsl/index';
+import type { LayerSpec, ModelSpec, Padding, ReshapeSpec } from '../../compiler/dsl/index';
 
 type Pair = readonly [number, number];
 
@@ -34,9 +35,23 @@ function fitLayer(layer: LayerSpec, shape: readonly number[]): { layer: LayerSpe
       return { layer, shape: [shape.reduce((a, b) => a * b, 1)] };
     case 'dense':
       return { layer, shape: [layer.units] };
+    case 'globalAveragePooling2d':
+    case 'globalMaxPooling2d':
+      return { layer, shape: layer.keepDims ? [1, 1, shape[2]] : [shape[2]] };
+    case 'reshape':
+      return fitReshape(layer, shape);
     default:
       return { layer, shape };
   }
+}
+
+/** A reshape whose target does not fit the input's size swaps height and width instead. */
+function fitReshape(layer: ReshapeSpec, shape: readonly number[]): { layer: LayerSpec; shape: readonly number[] } {
+  const size = shape.reduce((a, b) => a * b, 1);
+  const known = layer.targetShape.reduce((a, d) => (d === -1 ? a : a * d), 1);
+  const fits = layer.targetShape.includes(-1) ? size % known === 0 : size === known;
+  const targetShape = fits ? layer.targetShape : [shape[1], shape[0], shape[2]];
+  return { layer: { ...layer, targetShape }, shape: targetShape.map((d) => (d === -1 ? size / known : d)) };
 }
 
 export function fitToShapes(spec: ModelSpec): ModelSpec {

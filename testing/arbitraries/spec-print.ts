@@ -39,7 +39,7 @@ class Printer {
     this.imports.add(kind);
     const rest = Object.keys(v).filter((k) => k !== 'kind');
     if (rest.length === 0) return `${kind}()`;
-    if (kind === 'constant' || kind === 'idx') return `${kind}(${this.value(v[rest[0]])})`;
+    if (kind === 'constant' || (kind === 'idx' && rest.length === 1)) return `${kind}(${this.value(v[rest[0]])})`;
     return `${kind}(${this.object(v, ['kind'])})`;
   }
 
@@ -61,7 +61,7 @@ export function printModelSource(spec: ModelSpec, options: PrintOptions = {}): s
     `  name: ${p.value(spec.name)},`,
     `  input: ${p.value(spec.input)},`,
     `  layers: ${layerList},`,
-    `  loss: ${p.value(spec.loss)},`,
+    `  loss: ${spec.fromLogits === true ? p.value({ kind: spec.loss, fromLogits: true }) : p.value(spec.loss)},`,
     `  optimizer: ${p.value(spec.optimizer)},`,
     `  metrics: ${p.value(spec.metrics)},`,
     `  fit: ${p.value(spec.fit)},`,

@@ -1,13 +1,14 @@
-// WAT for the small ops fusion leaves opaque (softmax, the loss heads, sums and means, a
-// shape count): a rule table by op, like the anchor rules. With a rule the op runs inside its
-// segment instead of stopping every thread for a host step; a rule returns null for a case
-// it does not cover, and that node runs its float64 reference on the host as before.
+// WAT for the small ops fusion leaves opaque (softmax, the loss heads, sums, means and maxima,
+// broadcasts a loop cannot address, a shape count): a rule table by op, like the anchor
+// rules. With a rule the op runs inside its segment instead of stopping every thread for a
+// host step; a rule returns null for a case it does not cover, and that node runs its
+// float64 reference on the host as before.
 
 import type { Node } from '../../ir/types';
 import { attrAxis, attrAxes } from '../../ops/util/attrs';
 import type { WatFunction } from './wat/module';
 import { emitRowSoftmax, emitSoftmaxCrossEntropy } from './wat/softmax';
-import { emitOneHot, emitRowReduce, emitStoreConstant } from './wat/scalarKernels';
+import { emitBlockBroadcast, emitBlockReduce, emitOneHot, emitRowReduce, emitStoreConstant, type BlockReduction } from './wat/scalarKernels';
 import { emitProbCrossEntropy } from './wat/probCrossEntropy';
 
 export interface OpaqueContext {
@@ -29,21 +30,48 @@ function lastAxisRows(shape: readonly number[]): { rows: number; cols: number } 
 }
 
 /**
- * A sum or mean over a trailing block of axes: rows of the leading axes, each reduced over the
- * rest (the last axis: MSE's per-example mean and its gradient's row sums; every axis: the
- * batch mean, a regularizer's sum over a weight). A reduction to one value is one row,
- * whatever its axes (the others have size 1).
+ * A sum, mean or maximum over a contiguous block of axes: rows of the leading axes, each
+ * reduced over the block, for each position of the trailing kept axes (`inner`). A trailing
+ * block (MSE's per-example mean and its gradient's row sums; every axis: the batch mean, a
+ * regularizer's sum over a weight) keeps the row kernel; a middle block (global pooling's H
+ * and W) the block kernel. A reduction to one value is one row, whatever its axes (the others
+ * have size 1); any other split of the axes stays a host step.
  */
-function trailingReduction(ctx: OpaqueContext, mean: boolean): WatFunction[] | null {
+function blockReduction(ctx: OpaqueContext, op: BlockReduction): WatFunction[] | null {
   const [x] = ctx.inputs;
   if (x.shape.length < 1 || size(x.shape) < 1) return null;
   const axes = attrAxes(ctx.node.op, ctx.node.attrs, x.shape.length);
-  const first = x.shape.length - axes.length;
-  const trailing = axes.every((a, k) => a === first + k);
-  if (!trailing && size(ctx.outShape) !== 1) return null;
-  const lead = trailing ? first : 0;
-  const rows = size(x.shape.slice(0, lead));
-  return [emitRowReduce({ name: ctx.name, rows, cols: size(x.shape) / rows, input: x.offset, output: ctx.out, mean })];
+  const single = size(ctx.outShape) === 1;
+  // No axes: a copy, each element its own row.
+  const first = single ? 0 : axes[0] ?? x.shape.length;
+  const last = single ? x.shape.length - 1 : first + axes.length - 1;
+  if (!single && axes.some((a, k) => a !== first + k)) return null;
+  const rows = size(x.shape.slice(0, first));
+  const inner = size(x.shape.slice(last + 1));
+  const cols = size(x.shape) / rows / inner;
+  const base = { name: ctx.name, rows, cols, input: x.offset, output: ctx.out };
+  if (inner === 1 && op !== 'max') return [emitRowReduce({ ...base, mean: op === 'mean' })];
+  return [emitBlockReduce({ ...base, inner, op })];
+}
+
+/**
+ * A broadcast a fused loop cannot address: the input equal to the output but for a
+ * contiguous block of axes of size 1 (global pooling's gradient: [N,1,1,C] to [N,H,W,C]).
+ */
+function blockBroadcast(ctx: OpaqueContext): WatFunction[] | null {
+  const [x] = ctx.inputs;
+  const out = ctx.outShape;
+  if (x.shape.length > out.length || size(out) < 1) return null;
+  const padded = [...Array<number>(out.length - x.shape.length).fill(1), ...x.shape];
+  const spread = out.flatMap((d, k) => (padded[k] !== d ? [k] : []));
+  if (spread.length === 0) return null;
+  const first = spread[0];
+  const last = spread[spread.length - 1];
+  // Every axis of the block is 1 in the input: a broadcast one, or 1 in the output too.
+  if (padded.slice(first, last + 1).some((d) => d !== 1)) return null;
+  return [emitBlockBroadcast({
+    name: ctx.name, rows: size(out.slice(0, first)), cols: size(out.slice(first, last + 1)), inner: size(out.slice(last + 1)), input: x.offset, output: ctx.out,
+  })];
 }
 
 const RULES: ReadonlyMap<string, OpaqueRule> = new Map<string, OpaqueRule>([
@@ -80,8 +108,10 @@ const RULES: ReadonlyMap<string, OpaqueRule> = new Map<string, OpaqueRule>([
     const depth = ctx.outShape[ctx.outShape.length - 1];
     return [emitOneHot({ name: ctx.name, rows: size(labels.shape), depth, labels: labels.offset, output: ctx.out })];
   }],
-  ['reduceMean', (ctx) => trailingReduction(ctx, true)],
-  ['reduceSum', (ctx) => trailingReduction(ctx, false)],
+  ['reduceMean', (ctx) => blockReduction(ctx, 'mean')],
+  ['reduceSum', (ctx) => blockReduction(ctx, 'sum')],
+  ['reduceMax', (ctx) => blockReduction(ctx, 'max')],
+  ['broadcastTo', blockBroadcast],
   // The batch is bound when the program is built, so the count is a constant by then.
   ['shapeCount', (ctx) => {
     const [x] = ctx.inputs;

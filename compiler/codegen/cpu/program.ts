@@ -7,7 +7,7 @@
 import type { Graph, Node } from '../../ir/types';
 import { bindShape, shapeSize } from '../../ir/types';
 import type { Fusion, FusedKernel } from '../../passes/fuse';
-import { planMemory, type BufferRequest, type MemoryPlan } from '../../passes/memory';
+import { planMemory, type MemoryPlan } from '../../passes/memory';
 import { rowAddress, iterSpace } from '../../passes/layout';
 import { composeKernel, inlineLets } from './compose';
 import { anchorRule } from './anchors';
@@ -23,6 +23,7 @@ import type { Epilogue } from './wat/epilogue';
 import { BARRIER_BYTES, barrierAbortAddress, emitBarrier } from './wat/barrier';
 import { emitUpdate, updateLayout, updateRegions, valueKey, type UpdateLayout } from './update-regions';
 import { emitDropoutMasks, maskDraws } from './wat/masks';
+import { bufferRequests, type PendingKernel } from './buffers';
 import type { OptimizerSpec } from '../../dsl/spec';
 import { SizeLimitError, WASM_MAX_BYTES, WASM_PAGE_BYTES, formatBytes } from '../../../format/limits';
 
@@ -64,12 +65,6 @@ export interface CpuProgram {
 /** Threads that share the mask drawing at most: room for their states costs 16 bytes each. */
 const MASK_STREAMS = 64;
 
-interface PendingKernel {
-  readonly index: number;
-  readonly kernel: FusedKernel;
-  readonly scratch: number;
-}
-
 /**
  * Kernels this code generator cannot emit as WAT (an anchor op without an emitter, a loop
  * whose operands have no row/column address) run node by node as JS steps: each node is
@@ -102,7 +97,7 @@ export function buildCpuProgram(fused: Fusion, batch: number, threads: number, o
   const graph = fusion.graph;
   const byId = new Map(graph.nodes.map((n) => [n.id, n]));
   const shapeOf = (id: number): number[] => bindShape((byId.get(id) as Node).type.shape, batch);
-  const { requests: valueRequests, aliasOf, pending } = bufferRequests(fusion, shapeOf);
+  const { requests: valueRequests, aliasOf, pending } = bufferRequests(fusion, shapeOf, (k) => scratchBytes(graph, k, shapeOf));
   const regions = optimizer ? updateRegions(graph, aliasOf, shapeOf, optimizer) : null;
   const regionKeys = new Set(regions ? regions.requests.map((r) => r.key) : []);
   const masks = graph.nodes.filter((n) => n.op === 'dropoutMask');
@@ -129,7 +124,7 @@ export function buildCpuProgram(fused: Fusion, batch: number, threads: number, o
   });
   const drawMasks = masks.length === 0 ? null : emitDropoutMasks({ name: 'masks', state: rngState, streams: MASK_STREAMS, masks: maskBuffers });
   const rng = { rngState, rngStreams: masks.length === 0 ? 0 : MASK_STREAMS, rngDraws: maskDraws(maskBuffers) };
-  const { functions, steps } = schedule(graph, pending, { memory, slots, threads, batch, shapeOf }, drawMasks, update && optimizer ? emitUpdate(optimizer, update, 'update') : null);
+  const { functions, steps } = schedule(graph, pending, { memory, slots, threads, batch, shapeOf }, drawMasks, update && optimizer ? emitUpdate(optimizer, update, 'update') : []);
   const constants = graph.nodes.filter((n) => n.op === 'constant' && slots.has(n.id)).map((n) => {
     const s = slots.get(n.id) as ValueSlot;
     return { offset: s.offset, count: shapeSize(s.shape), value: Number(n.attrs.value) };
@@ -164,7 +159,7 @@ interface ScheduleContext {
  * optimizer update, if any, ends the last.
  */
 function schedule(
-  graph: Graph, pending: readonly PendingKernel[], ctx: ScheduleContext, drawMasks: WatFunction | null, update: WatFunction | null,
+  graph: Graph, pending: readonly PendingKernel[], ctx: ScheduleContext, drawMasks: WatFunction | null, update: readonly WatFunction[],
 ): { functions: WatFunction[]; steps: CpuStep[] } {
   const functions: WatFunction[] = drawMasks ? [drawMasks] : [];
   const steps: CpuStep[] = [];
@@ -189,7 +184,7 @@ function schedule(
     functions.push(...emitted);
     segment.push(...emitted.map((f) => f.name));
   }
-  if (update) { functions.push(update); segment.push(update.name); }
+  for (const u of update) { functions.push(u); segment.push(u.name); }
   flush();
   return { functions, steps };
 }
@@ -208,43 +203,6 @@ function segmentFunctions(steps: readonly CpuStep[], threads: number): WatFuncti
     const body = calls.join(threads > 1 ? '\n    (call $barrier (local.get $tid) (local.get $nth))\n' : '\n');
     return [{ name: s.segment, text: `  (func $${s.segment} (param $tid i32) (param $nth i32)\n${body})` }];
   });
-}
-
-function bufferRequests(fusion: Fusion, shapeOf: (id: number) => number[]): { requests: BufferRequest[]; aliasOf: Map<number, number>; pending: PendingKernel[] } {
-  const graph = fusion.graph;
-  const byId = new Map(graph.nodes.map((n) => [n.id, n]));
-  const aliasOf = new Map<number, number>();
-  const first = new Map<number, number>();
-  const last = new Map<number, number>();
-  const pinned = new Set<number>(Object.values(graph.outputs));
-  const pending: PendingKernel[] = [];
-  const requests: BufferRequest[] = [];
-  fusion.kernels.forEach((k, index) => {
-    for (const id of k.nodes) {
-      const n = byId.get(id) as Node;
-      if (k.kind === 'alias') aliasOf.set(id, aliasOf.get(n.inputs[0]) ?? n.inputs[0]);
-      if (n.op === 'input' || n.op === 'param' || n.op === 'constant') pinned.add(id);
-    }
-    const root = (id: number): number => aliasOf.get(id) ?? id;
-    // Masks are drawn before the first kernel runs (in graph order, as the reference draws
-    // them), so their buffers are live from the start of the step.
-    const drawnEarly = (id: number): boolean => (byId.get(id) as Node).op === 'dropoutMask';
-    for (const id of k.outputs) if (!first.has(root(id))) first.set(root(id), drawnEarly(id) ? 0 : index);
-    for (const id of k.inputs) last.set(root(id), index);
-    for (const id of k.outputs) if (!last.has(root(id))) last.set(root(id), index);
-    const scratch = scratchBytes(graph, k, shapeOf);
-    if (scratch > 0) requests.push({ key: `scratch${index}`, bytes: scratch, first: index, last: index });
-    pending.push({ index, kernel: k, scratch });
-  });
-  for (const id of Object.values(graph.outputs)) pinned.add(aliasOf.get(id) ?? id);
-  // Pinned first, in graph order (params stay contiguous, then grads as the outputs list them).
-  const pinnedOrder = [...graph.nodes.map((n) => n.id).filter((id) => pinned.has(id) && !aliasOf.has(id))];
-  for (const id of pinnedOrder) requests.push({ key: valueKey(id), bytes: 4 * shapeSize(shapeOf(id)), first: 0, last: 0, pinned: true });
-  for (const [id, f] of first) {
-    if (pinned.has(id) || aliasOf.has(id)) continue;
-    requests.push({ key: valueKey(id), bytes: 4 * shapeSize(shapeOf(id)), first: f, last: last.get(id) ?? f });
-  }
-  return { requests, aliasOf, pending };
 }
 
 function scratchBytes(graph: Graph, k: FusedKernel, shapeOf: (id: number) => number[]): number {

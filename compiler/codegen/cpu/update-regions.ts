@@ -3,10 +3,14 @@
 
 import type { Graph } from '../../ir/types';
 import { shapeSize } from '../../ir/types';
+import { isTrainable } from '../../ir/graph';
 import type { BufferRequest, MemoryPlan } from '../../passes/memory';
 import type { OptimizerSpec } from '../../dsl/spec';
 import type { WatFunction } from './wat/module';
 import { emitAdamUpdate, emitSgdUpdate } from './wat/optimizer';
+import { emitRmspropUpdate } from './wat/optimizer-rmsprop';
+import { emitGradNorms, type UpdateClip } from './wat/optimizer-clip';
+import { clippingOf, optimizerSlotNames } from '../../../format/optimizer-slots';
 
 /** The memory-plan key of value `id`'s buffer. */
 export const valueKey = (id: number): string => `v${id}`;
@@ -27,6 +31,10 @@ export interface UpdateLayout {
   readonly stepSlot: number;
   /** Byte offset of each param inside a region, in param order. */
   readonly paramOffsets: readonly number[];
+  /** Elements of each param, in param order. */
+  readonly paramSizes: readonly number[];
+  /** Byte offset of one f64 per param (its gradient's sum of squares) when clipping by norm, else -1. */
+  readonly gradNorms: number;
 }
 
 export interface UpdateRegions {
@@ -34,18 +42,20 @@ export interface UpdateRegions {
   readonly params: readonly number[];
   readonly grads: readonly number[];
   readonly slotNames: readonly string[];
+  readonly sizes: readonly number[];
 }
 
 /** Pinned requests laying out params, then grads, then each slot, in param order. */
 export function updateRegions(graph: Graph, aliasOf: ReadonlyMap<number, number>, shapeOf: (id: number) => number[], optimizer: OptimizerSpec): UpdateRegions | null {
-  const params = graph.nodes.filter((n) => n.op === 'param').map((n) => n.id);
+  const params = graph.nodes.filter(isTrainable).map((n) => n.id);
   const grads = params.map((id) => graph.outputs[`grad:${String(graph.nodes.find((n) => n.id === id)?.attrs.name)}`]);
   // A gradient must be its own buffer (not an alias, param, input, or another output's value).
   const distinct = new Set(grads);
   const ok = grads.every((g) => g !== undefined && !aliasOf.has(g) && !params.includes(g)) && distinct.size === grads.length
     && grads.every((g) => { const op = graph.nodes.find((n) => n.id === g)?.op; return op !== 'input' && op !== 'constant'; });
   if (!ok || params.length === 0) return null;
-  const slotNames = optimizer.kind === 'adam' ? ['m', 'v'] : optimizer.momentum > 0 ? ['momentum'] : [];
+  const slotNames = optimizerSlotNames(optimizer);
+  const byNorm = ['norm', 'globalNorm'].includes(clippingOf(optimizer).kind);
   const bytes = (id: number): number => 4 * shapeSize(shapeOf(id));
   const pinned = (key: string, b: number): BufferRequest => ({ key, bytes: b, first: 0, last: 0, pinned: true });
   const requests = [
@@ -53,8 +63,9 @@ export function updateRegions(graph: Graph, aliasOf: ReadonlyMap<number, number>
     ...grads.map((id, k) => pinned(valueKey(id), bytes(params[k]))),
     ...slotNames.flatMap((s) => params.map((id, k) => pinned(`slot:${s}:${k}`, bytes(id)))),
     pinned('lr', 4), pinned('step', 4),
+    ...(byNorm ? [pinned('gradNorms', 8 * params.length)] : []),
   ];
-  return { requests, params, grads, slotNames };
+  return { requests, params, grads, slotNames, sizes: params.map((id) => shapeSize(shapeOf(id))) };
 }
 
 export function updateLayout(r: UpdateRegions, memory: MemoryPlan): UpdateLayout {
@@ -70,15 +81,43 @@ export function updateLayout(r: UpdateRegions, memory: MemoryPlan): UpdateLayout
     lrSlot: at('lr'),
     stepSlot: at('step'),
     paramOffsets: r.params.map((id) => at(valueKey(id)) - params),
+    paramSizes: r.sizes,
+    gradNorms: memory.offsets.get('gradNorms') ?? -1,
   };
 }
 
-export function emitUpdate(o: OptimizerSpec, u: UpdateLayout, name: string): WatFunction {
-  if (o.kind === 'adam') {
-    return emitAdamUpdate({
-      name, count: u.count, params: u.params, grads: u.grads, m: u.slots.get('m') as number, v: u.slots.get('v') as number,
-      beta1: o.beta1, beta2: o.beta2, epsilon: o.epsilon, lrSlot: u.lrSlot, stepSlot: u.stepSlot,
-    });
+/** The update kernel's clipping; clipnorm's scaling happens before it, in the gradNorms kernel. */
+function updateClip(o: OptimizerSpec, u: UpdateLayout): UpdateClip {
+  const c = clippingOf(o);
+  if (c.kind === 'value') return { kind: 'value', limit: c.limit };
+  if (c.kind === 'globalNorm') return { kind: 'globalNorm', limit: c.limit, norms: u.gradNorms, params: u.paramOffsets.length };
+  return { kind: 'none' };
+}
+
+/** The update's kernels, in order (a barrier between them): the gradient norms when clipping by norm, then the update. */
+export function emitUpdate(o: OptimizerSpec, u: UpdateLayout, name: string): WatFunction[] {
+  const c = clippingOf(o);
+  const norms = c.kind === 'norm' || c.kind === 'globalNorm'
+    ? [emitGradNorms({
+      name: `${name}_norms`, grads: u.grads, norms: u.gradNorms, clipnorm: c.kind === 'norm' ? c.limit : null,
+      ranges: u.paramOffsets.map((offset, k) => ({ offset, count: u.paramSizes[k] })),
+    })]
+    : [];
+  const clip = updateClip(o, u);
+  const slot = (s: string): number | undefined => u.slots.get(s);
+  const region = { name, count: u.count, params: u.params, grads: u.grads, lrSlot: u.lrSlot, clip };
+  switch (o.kind) {
+    case 'adam': case 'adamw':
+      return [...norms, emitAdamUpdate({
+        ...region, m: slot('m') as number, v: slot('v') as number, beta1: o.beta1, beta2: o.beta2, epsilon: o.epsilon, stepSlot: u.stepSlot,
+        weightDecay: o.kind === 'adamw' ? o.weightDecay : 0,
+      })];
+    case 'sgd':
+      return [...norms, emitSgdUpdate({ ...region, velocity: slot('momentum'), momentum: o.momentum, nesterov: o.nesterov })];
+    case 'rmsprop':
+      return [...norms, emitRmspropUpdate({
+        ...region, velocity: slot('velocity') as number, momentumSlot: slot('momentum'), averageGradient: slot('averageGradient'),
+        rho: o.rho, momentum: o.momentum, epsilon: o.epsilon, centered: o.centered,
+      })];
   }
-  return emitSgdUpdate({ name, count: u.count, params: u.params, grads: u.grads, velocity: u.slots.get('momentum'), momentum: o.momentum, nesterov: o.nesterov, lrSlot: u.lrSlot });
 }

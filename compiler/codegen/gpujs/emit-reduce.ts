@@ -13,15 +13,24 @@ import type { SourceWriter } from './writer';
  * the output coordinate that input axis keeps. Returns the accumulator's identifier.
  */
 export function sumOverAxes(w: SourceWriter, x: GpuTensorArg, kept: readonly (string | null)[]): string {
+  return foldOverAxes(w, x, kept, 'sum');
+}
+
+/**
+ * As sumOverAxes, folding with `+` or Math.max. The maximum starts from the block's first
+ * cell (no infinity literal to get through GLSL); folding that cell again changes nothing.
+ */
+function foldOverAxes(w: SourceWriter, x: GpuTensorArg, kept: readonly (string | null)[], fold: 'sum' | 'max'): string {
   const s = strides(x.shape);
   const base = w.fresh('b');
   w.line(`const ${base} = ${linearIndex(kept.map((c, d) => [c ?? '0', c === null ? 0 : s[d]] as const))};`);
   const acc = w.fresh('acc');
-  w.line(`let ${acc} = 0;`);
+  w.line(`let ${acc} = ${fold === 'sum' ? '0' : `${x.name}[${base}]`};`);
   const loopAxes = kept.flatMap((c, d) => (c === null && x.shape[d] > 1 ? [d] : []));
   const nest = (level: number, terms: (readonly [string, number])[]): void => {
     if (level === loopAxes.length) {
-      w.line(`${acc} += ${x.name}[${linearIndex([[base, 1], ...terms])}];`);
+      const cell = `${x.name}[${linearIndex([[base, 1], ...terms])}]`;
+      w.line(fold === 'sum' ? `${acc} += ${cell};` : `${acc} = Math.max(${acc}, ${cell});`);
       return;
     }
     const axis = loopAxes[level];
@@ -31,7 +40,7 @@ export function sumOverAxes(w: SourceWriter, x: GpuTensorArg, kept: readonly (st
   return acc;
 }
 
-/** Input axis -> output coordinate for reduceSum / reduceMean (null where reduced). */
+/** Input axis -> output coordinate for reduceSum / reduceMean / reduceMax (null where reduced). */
 function keptCoords(op: string, a: EmitArgs): { kept: (string | null)[]; count: number } {
   const x = a.inputs[0];
   const { axes, keepDims } = reductionOf(op, a.attrs, x.shape.length);
@@ -52,6 +61,10 @@ export function emitReduceSum(a: EmitArgs): string {
 export function emitReduceMean(a: EmitArgs): string {
   const { kept, count } = keptCoords('reduceMean', a);
   return `${sumOverAxes(a.w, a.inputs[0], kept)} / ${renderNumber(count)}`;
+}
+
+export function emitReduceMax(a: EmitArgs): string {
+  return foldOverAxes(a.w, a.inputs[0], keptCoords('reduceMax', a).kept, 'max');
 }
 
 /** The adjoint of broadcasting: leading extra axes, and axes where the target is 1, fold. */

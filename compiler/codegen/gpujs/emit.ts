@@ -13,7 +13,7 @@ import {
 import { emitMatmul } from './emit-matmul';
 import { emitAvgPool2d, emitAvgPool2dGrad, emitMaxPool2d, emitMaxPool2dGrad } from './emit-pool';
 import { emitConstant, emitShapeCount, emitTranspose, pointwiseEmitter } from './emit-pointwise';
-import { emitReduceMean, emitReduceSum, emitSumTo } from './emit-reduce';
+import { emitReduceMax, emitReduceMean, emitReduceSum, emitSumTo } from './emit-reduce';
 import { emitLogSoftmax, emitSoftmax } from './emit-softmax';
 import type { GpuEmitter, GpuEpilogue, GpuNodeKernel } from './kernel';
 import { assembleKernel } from './kernel';
@@ -24,6 +24,7 @@ const EMITTERS: ReadonlyMap<string, GpuEmitter> = new Map<string, GpuEmitter>([
   ['transpose', emitTranspose],
   ['reduceSum', emitReduceSum],
   ['reduceMean', emitReduceMean],
+  ['reduceMax', emitReduceMax],
   ['sumTo', emitSumTo],
   ['softmax', emitSoftmax],
   ['logSoftmax', emitLogSoftmax],

@@ -1,12 +1,13 @@
-// Activation layers: PReLU (learned alpha, as Keras's PReLU), LeakyReLU, ELU and the
-// parameter-free ones.
+// Activation layers: PReLU (learned alpha, as Keras's PReLU), LeakyReLU, ELU, the
+// parameter-free ones, and activation({ activation }) (Keras' Activation) for any named one.
 
-import type { ActivationLayerSpec, ConstraintSpec, EluSpec, InitializerSpec, LeakyReluSpec, PReluSpec, RegularizerSpec } from '../spec';
+import type { ActivationLayerSpec, ActivationName, ActivationSpec, ConstraintSpec, EluSpec, InitializerSpec, LeakyReluSpec, PReluSpec, RegularizerSpec } from '../spec';
 import { constraint } from '../constraints';
 import { initializer, type InitializerName } from '../initializers';
-import { optional, readOptions } from '../options';
+import { optional, readOptions, required } from '../options';
 import { regularizer } from '../regularizers';
-import { axisList, finiteNumber, layerName, numberIn, positiveInt, type Ctx } from '../validate';
+import { axisList, finiteNumber, layerName, numberIn, oneOf, positiveInt, type Ctx } from '../validate';
+import { ACTIVATIONS } from './weighted';
 
 export interface NameOptions {
   name?: string | null;
@@ -53,6 +54,15 @@ export function activationAt(type: ActivationLayerSpec['type']): (raw: unknown, 
   };
 }
 
+export interface ActivationOptions extends NameOptions {
+  activation: ActivationName;
+}
+
+export function namedActivationAt(raw: unknown, ctx: Ctx): ActivationSpec {
+  const o = readOptions(raw, ctx, ['activation', 'name']);
+  return { type: 'activation', activation: required(o, 'activation', oneOf(ACTIVATIONS)), name: optional(o, 'name', layerName, null) };
+}
+
 const reluAt = activationAt('relu');
 const sigmoidAt = activationAt('sigmoid');
 const tanhAt = activationAt('tanh');
@@ -81,4 +91,8 @@ export function tanh(options: NameOptions = {}): ActivationLayerSpec {
 }
 export function softmax(options: NameOptions = {}): ActivationLayerSpec {
   return softmaxAt(options, { fn: 'softmax', path: [] });
+}
+/** Applies a named activation as a layer of its own: activation({ activation: 'relu' }). */
+export function activation(options: ActivationOptions): ActivationSpec {
+  return namedActivationAt(options, { fn: 'activation', path: [] });
 }

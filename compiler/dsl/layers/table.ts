@@ -3,10 +3,11 @@
 
 import type { LayerSpec } from '../spec';
 import { fail, type Ctx } from '../validate';
-import { activationAt, eluAt, leakyReluAt, preluAt } from './activations';
-import { pool2dAt } from './pooling';
-import { dropoutAt, flattenAt } from './reshaping';
+import { activationAt, eluAt, leakyReluAt, namedActivationAt, preluAt } from './activations';
+import { globalPool2dAt, pool2dAt } from './pooling';
+import { dropoutAt, flattenAt, reshapeAt } from './reshaping';
 import { conv2dAt, denseAt } from './weighted';
+import { batchNormalizationAt } from './normalization';
 
 type LayerReader = (raw: unknown, ctx: Ctx) => LayerSpec;
 
@@ -24,6 +25,11 @@ const READERS: Readonly<Record<LayerSpec['type'], LayerReader>> = {
   avgPool2d: pool2dAt('avgPool2d'),
   dropout: dropoutAt,
   flatten: flattenAt,
+  batchNormalization: batchNormalizationAt,
+  globalAveragePooling2d: globalPool2dAt('globalAveragePooling2d'),
+  globalMaxPooling2d: globalPool2dAt('globalMaxPooling2d'),
+  reshape: reshapeAt,
+  activation: namedActivationAt,
 };
 
 const TYPES = Object.keys(READERS);

@@ -9,6 +9,7 @@ import { eliminateDeadCode } from '../../ir/graph';
 import { formatShape, shapeSize, type Graph, type Node } from '../../ir/types';
 import { OnnxGraphBuilder, type ParamData } from './builder';
 import { exportNode, hasExporter } from './ops';
+import { foldWeights } from './fold';
 import { encodeModel, floatValueInfo, OPSET } from './proto';
 
 /** The exported model's input and output tensor names (nnc's own names for them). */
@@ -37,9 +38,10 @@ export class OnnxExportError extends Error {
 export function exportOnnx(forward: Graph, weights: readonly WeightTensor[], info: OnnxExportInfo): Uint8Array {
   const probs = forward.outputs[ONNX_OUTPUT];
   if (probs === undefined) throw new OnnxExportError(`the model's graph has no ${ONNX_OUTPUT} output`);
-  const graph = eliminateDeadCode({ nodes: forward.nodes, outputs: { [ONNX_OUTPUT]: probs } });
+  const live = eliminateDeadCode({ nodes: forward.nodes, outputs: { [ONNX_OUTPUT]: probs } });
+  const { graph, params } = foldWeights(live, paramData(live, weights));
   const input = checkGraph(graph);
-  const b = new OnnxGraphBuilder(graph, paramData(graph, weights), [ONNX_INPUT, ONNX_OUTPUT]);
+  const b = new OnnxGraphBuilder(graph, params, [ONNX_INPUT, ONNX_OUTPUT]);
   b.define(input.id, ONNX_INPUT);
   for (const node of graph.nodes) if (node.op !== 'input') exportNode(b, node);
   const last = b.value(probs);

@@ -8,6 +8,7 @@ import { convAttrs } from '../../ops/util/conv';
 import { poolAttrs } from '../../ops/util/pool';
 import type { PaddingMode } from '../../ops/util/attrs';
 import { windowAxis } from '../../ops/util/window';
+import { reductionOf } from '../../ops/util/reduce';
 import { NCHW, type OnnxGraphBuilder } from './builder';
 import { attrFloat, attrInt, attrInts, int64Tensor, type AttributeProto } from './proto';
 
@@ -130,12 +131,33 @@ const reshape: OpExporter = (s) => {
   b.define(node.id, out);
 };
 
+/**
+ * ReduceMean / ReduceMax (axes an attribute in opset 13) in whatever dim order the input is
+ * held: global pooling of a channels-first image reduces ONNX dims 2 and 3 and gives [N,C].
+ */
+function reduce(opType: 'ReduceMean' | 'ReduceMax'): OpExporter {
+  return (s) => {
+    const { b, node } = s;
+    const [x] = node.inputs;
+    const perm = b.permOf(x);
+    const { axes, keepDims } = reductionOf(node.op, node.attrs, b.type(x).shape.length);
+    const onnxAxes = axes.map((a) => (perm ? perm.indexOf(a) : a));
+    const out = outName(s);
+    b.node(opType, [b.value(x, perm)], [out], [attrInts('axes', onnxAxes), attrInt('keepdims', keepDims ? 1 : 0)]);
+    // The kept dims stay in the input's order: renumbered among themselves, that is the output's perm.
+    const kept = (perm ?? [...b.type(x).shape.keys()]).filter((a) => !axes.includes(a));
+    const outPerm = keepDims ? perm : kept.map((a) => kept.filter((k) => k < a).length);
+    b.define(node.id, out, outPerm && outPerm.some((a, i) => a !== i) ? outPerm : null);
+  };
+}
+
 const EXPORTERS: Readonly<Record<string, OpExporter>> = {
   // Params become initializers when a consumer asks for them, in the order it needs.
   param: () => undefined,
   conv2d,
   matmul,
   add: broadcast('Add'),
+  mul: broadcast('Mul'),
   prelu: broadcast('PRelu'),
   relu: unary('Relu'),
   sigmoid: unary('Sigmoid'),
@@ -146,6 +168,8 @@ const EXPORTERS: Readonly<Record<string, OpExporter>> = {
   maxPool2d: pool('MaxPool'),
   avgPool2d: pool('AveragePool'),
   reshape,
+  reduceMean: reduce('ReduceMean'),
+  reduceMax: reduce('ReduceMax'),
 };
 
 export function hasExporter(op: string): boolean {

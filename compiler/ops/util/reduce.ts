@@ -1,4 +1,4 @@
-// Shared by reduceSum and reduceMean: attribute reading, the output type, evaluation, and
+// Shared by reduceSum, reduceMean and reduceMax: attribute reading, the output type, evaluation, and
 // the gradient broadcast back over the reduced axes.
 
 import type { Tensor } from '../../ir/tensor';
@@ -32,6 +32,18 @@ export function sumAxes(x: Tensor, axes: readonly number[], outShape: readonly n
   const { index } = reductionIndex(x.shape, axes);
   const out = tensor(outShape);
   for (let i = 0; i < x.data.length; i++) out.data[index[i]] += x.data[i];
+  return out;
+}
+
+/** Maximum over the axes, into a tensor of the (concrete) output shape; NaN wins, as in TF. */
+export function maxAxes(x: Tensor, axes: readonly number[], outShape: readonly number[]): Tensor {
+  const { index } = reductionIndex(x.shape, axes);
+  const out = tensor(outShape);
+  out.data.fill(-Infinity);
+  for (let i = 0; i < x.data.length; i++) {
+    const v = x.data[i];
+    if (v > out.data[index[i]] || Number.isNaN(v)) out.data[index[i]] = v;
+  }
   return out;
 }
 

@@ -5,19 +5,20 @@
 // which happens a few times per epoch. Platform-free: threads come from a PoolProvider
 // (engine.ts starts Node's worker_threads, runtime/web.ts a browser's Web Workers).
 
-import type { CompiledModelFiles, Manifest } from '../../../format/manifest';
+import { stateOutput, type CompiledModelFiles, type Manifest } from '../../../format/manifest';
 import type { ConstraintSpec } from '../../../format/spec';
 import { EngineError, type BatchResult, type Engine, type NamedTensor, type TrainingState } from '../../engine';
 import { initializeParams } from '../../params/init';
 import { applyConstraint } from '../../params/constraints';
 import { applyUpdate, slotNames } from '../../params/optimizer';
-import { countCorrect } from '../io-shapes';
+import { learningRateAt } from '../../params/schedule';
+import { addScores, NO_SCORES, scoreBatch } from '../io-shapes';
 import { requireHostOps, type HostOps } from './host-ops';
 import type { PoolProvider } from './pool';
 import type { ProgramRunner } from './program-runner';
 import { inferencePlan, modelLabel, ProgramSet } from './programs';
-import { TrainingMemory } from './training-memory';
 import { runsFused, type FmaChoice } from './multiply-add';
+import { TrainingMemory } from './training-memory';
 
 export interface CpuEngineSetup {
   /** Seeds the initial weights. */
@@ -50,7 +51,10 @@ class CpuEngine implements Engine {
   readonly inputSize: number;
   readonly labelSize: number;
   private readonly manifest: Manifest;
+  /** The trainable params' names, then all weights' (the params', then the state's). */
   private readonly names: readonly string[];
+  private readonly weights: readonly string[];
+  private readonly stateNames: readonly string[];
   private readonly constraints: readonly (ConstraintSpec | null)[];
   private readonly state: TrainingMemory;
   /** Values per example of the model's output. */
@@ -64,8 +68,10 @@ class CpuEngine implements Engine {
     this.labelSize = m.io.labelSize;
     this.outputSize = m.io.outputShape.reduce((a, b) => a * b, 1);
     this.names = m.params.map((p) => p.name);
+    this.stateNames = m.state.map((p) => p.name);
+    this.weights = [...this.names, ...this.stateNames];
     this.constraints = m.params.map((p) => p.constraint);
-    this.state = new TrainingMemory(initializeParams(m.params, seed), slotNames(m.optimizer));
+    this.state = new TrainingMemory(initializeParams([...m.params, ...m.state], seed), slotNames(m.optimizer), m.params.length);
   }
 
   trainStep(x: Float32Array, labels: Float32Array, batch: number, seed: number): BatchResult {
@@ -75,15 +81,16 @@ class CpuEngine implements Engine {
     }
     const r = this.programs.runner(program);
     const { state, names } = this;
-    state.moveTo(r, names);
+    state.moveTo(r, this.weights);
     this.loadInputs(r, x, labels, batch);
     state.step += 1;
     const update = program.update;
     if (update) {
-      r.writeF32(update.lrSlot, this.manifest.optimizer.learningRate);
+      r.writeF32(update.lrSlot, learningRateAt(this.manifest.optimizer.learningRate, state.step - 1));
       r.writeI32(update.stepSlot, state.step);
     }
     r.run(seed);
+    for (const n of this.stateNames) r.param(n).set(r.output(stateOutput(n)));
     if (!update) {
       // No single-region layout (an unusual graph): update the buffers in place from JS.
       applyUpdate(this.manifest.optimizer, state.paramViews(r, names), names.map((n) => r.output(`grad:${n}`)), state.slotViews(r), state.step);
@@ -107,16 +114,16 @@ class CpuEngine implements Engine {
       throw new EngineError(`${modelLabel(this.model)} has no inference program for batch size ${batch} or 1 (compiled: ${this.compiled('infer')}); rebuild it with nnc build --infer-batches ${batch}`);
     }
     const r = this.programs.runner(one);
-    this.state.showParams(r, this.names);
-    let loss = 0, correct = 0;
+    this.state.showParams(r, this.weights);
+    let loss = 0, scores = NO_SCORES;
     for (let i = 0; i < batch; i++) {
       const row = labels.subarray(i * this.labelSize, (i + 1) * this.labelSize);
       this.loadInputs(r, x.subarray(i * this.inputSize), row, 1);
       r.run(0);
       loss += r.output('loss')[0];
-      correct += countCorrect(r.output('probs'), row, 1, this.manifest.io);
+      scores = addScores(scores, scoreBatch(r.output('probs'), row, 1, this.manifest.io));
     }
-    return { loss: loss / batch, correct };
+    return { loss: loss / batch, ...scores };
   }
 
   /** Outputs for `batch` rows, in chunks of the compiled batch sizes when there is no program for `batch`. */
@@ -127,7 +134,7 @@ class CpuEngine implements Engine {
     const shown = new Set<ProgramRunner>();
     for (const c of plan) {
       const r = this.inferRunner(c.batch);
-      if (!shown.has(r)) { this.state.showParams(r, this.names); shown.add(r); }
+      if (!shown.has(r)) { this.state.showParams(r, this.weights); shown.add(r); }
       const input = r.input('x');
       input.set(x.subarray(c.start * this.inputSize, (c.start + c.count) * this.inputSize));
       input.fill(0, c.count * this.inputSize);
@@ -139,7 +146,7 @@ class CpuEngine implements Engine {
   }
 
   getState(): TrainingState {
-    const snapshot = this.state.snapshot(this.names);
+    const snapshot = this.state.snapshot(this.weights);
     const kind = this.manifest.optimizer.kind;
     const slots: NamedTensor[] = [...snapshot.slots].flatMap(([s, arrays]) =>
       arrays.map((a, k) => ({ name: `${kind}.${s}:${this.names[k]}`, shape: this.state.shapes[k], data: a })));
@@ -148,7 +155,7 @@ class CpuEngine implements Engine {
 
   setState(s: TrainingState): void {
     const kind = this.manifest.optimizer.kind;
-    const params = this.names.map((n) => {
+    const params = this.weights.map((n) => {
       const t = s.params.find((p) => p.name === n);
       if (!t) throw new Error(`state has no parameter ${n}`);
       return t;
@@ -178,13 +185,13 @@ class CpuEngine implements Engine {
   }
 
   private infer(r: ProgramRunner, x: Float32Array, labels: Float32Array, batch: number): ProgramRunner {
-    this.state.showParams(r, this.names);
+    this.state.showParams(r, this.weights);
     this.loadInputs(r, x, labels, batch);
     r.run(0);
     return r;
   }
 
   private result(r: ProgramRunner, labels: Float32Array, batch: number): BatchResult {
-    return { loss: r.output('loss')[0], correct: countCorrect(r.output('probs'), labels, batch, this.manifest.io) };
+    return { loss: r.output('loss')[0], ...scoreBatch(r.output('probs'), labels, batch, this.manifest.io) };
   }
 }

@@ -8,8 +8,8 @@ import type { Engine } from '../../engine';
 import { openCpuEngine } from './cpu-engine';
 import type { HostOps } from './host-ops';
 import { nodePools } from './threads';
-
 import { relaxedSimdValidates, type FmaChoice } from './multiply-add';
+
 export interface CpuEngineOptions {
   /** Seeds the initial weights. */
   readonly seed: number;

@@ -1,6 +1,7 @@
 // Where the CPU engine's training state lives: in the memory of the training program that
 // ran last (its params and optimizer slots are updated in place by the compiled update),
-// or in plain arrays between programs. Moving it costs a copy of params and slots.
+// or in plain arrays between programs. Moving it costs a copy of params and slots. The
+// weights are the trainable params (which have optimizer slots) followed by the state.
 
 import type { CpuUpdateLayout } from '../../../format/manifest';
 import type { NamedTensor } from '../../engine';
@@ -20,10 +21,15 @@ export class TrainingMemory {
   /** The training program holding the live state, or null when the arrays hold it. */
   private home: ProgramRunner | null = null;
 
-  constructor(initial: readonly NamedTensor[], private readonly slotNames: readonly string[]) {
+  /** `initial`: the trainable params, then the state; the first `trainable` have optimizer slots. */
+  constructor(initial: readonly NamedTensor[], private readonly slotNames: readonly string[], private readonly trainable: number) {
     this.shapes = initial.map((p) => p.shape);
     this.params = initial.map((p) => p.data.slice());
-    this.slots = new Map(slotNames.map((s) => [s, initial.map((p) => new Float32Array(p.data.length))]));
+    this.slots = new Map(slotNames.map((s) => [s, this.trainableParams().map((p) => new Float32Array(p.length))]));
+  }
+
+  private trainableParams(): Float32Array[] {
+    return this.params.slice(0, this.trainable);
   }
 
   paramViews(r: ProgramRunner, names: readonly string[]): Float32Array[] {
@@ -34,7 +40,7 @@ export class TrainingMemory {
   slotViews(r: ProgramRunner): Map<string, Float32Array[]> {
     const u = r.program.update;
     if (!u) return this.slots;
-    return new Map(this.slotNames.map((s) => [s, this.params.map((p, k) => r.view(regionOf(u, s) + u.paramOffsets[k], p.length))]));
+    return new Map(this.slotNames.map((s) => [s, this.trainableParams().map((p, k) => r.view(regionOf(u, s) + u.paramOffsets[k], p.length))]));
   }
 
   /** Makes `r` the home of the training state. */
@@ -65,7 +71,7 @@ export class TrainingMemory {
 
   restore(params: readonly NamedTensor[], slot: (name: string, k: number) => Float32Array | null, step: number): void {
     this.params = params.map((p) => p.data.slice());
-    this.slots = new Map(this.slotNames.map((s) => [s, this.params.map((p, k) => slot(s, k)?.slice() ?? new Float32Array(p.length))]));
+    this.slots = new Map(this.slotNames.map((s) => [s, this.trainableParams().map((p, k) => slot(s, k)?.slice() ?? new Float32Array(p.length))]));
     this.step = step;
     this.home = null;
   }

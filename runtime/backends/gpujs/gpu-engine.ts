@@ -1,31 +1,29 @@
 // The gpu.js Engine: runs a compiled model's GPU programs (one per mode and batch size,
 // each a list of gpu.js kernels; see program.ts) in pipeline mode, so values stay textures
 // between kernels and only the loss and the outputs come back each step. Parameters are
-// updated on the GPU by the programs' double-buffered Adam kernels (adam.ts). A program's
+// updated on the GPU by the programs' double-buffered optimizer kernels (optimizer.ts). A program's
 // kernels are compiled when it is first used. Dropout masks come from the same RNG
 // sequence as every backend. Training needs a program of exactly the batch's size
 // (EngineError otherwise); evaluate and predict split other sizes into the compiled ones.
 // Platform-free: the caller opens the WebGL context (engine.ts in Node, runtime/web.ts in a page).
 
 import type { GPU } from 'gpu.js';
-import type { CompiledModelFiles, GpuProgram, Manifest, ModelIO } from '../../../format/manifest';
+import { stateOutput, type CompiledModelFiles, type GpuProgram, type Manifest, type ModelIO } from '../../../format/manifest';
 import { EngineError, type BatchResult, type Engine, type TrainingState } from '../../engine';
 import { initializeParams } from '../../params/init';
 import { applyConstraint } from '../../params/constraints';
-import { countCorrect } from '../io-shapes';
-import { GpuAdamParam } from './adam';
+import { addScores, NO_SCORES, scoreBatch } from '../io-shapes';
+import { GpuParam, updateScalars } from './optimizer';
+import { optimizerSlotNames } from '../../../format/optimizer-slots';
 import type { GpuContext } from './gpu-context';
 import { readGpuValue, type GpuValue } from './kernels';
 import { loadGpuProgram, type LoadedGpuProgram } from './program';
 
-type AdamSpec = Extract<Manifest['optimizer'], { kind: 'adam' }>;
-
-/** The model's Adam settings, or why the manifest cannot make a gpu.js engine. */
-function checkManifest(m: Manifest): AdamSpec | { reason: string } {
+/** Why the manifest cannot make a gpu.js engine, or null. */
+function checkManifest(m: Manifest): { reason: string } | null {
   if (m.gpu.length === 0) return { reason: m.gpuRefusal ?? 'the compiled model has no gpu.js programs' };
-  if (m.optimizer.kind !== 'adam') return { reason: `the gpu.js backend updates with Adam only; this model uses ${m.optimizer.kind}` };
   if (!m.gpu.some((p) => p.mode === 'infer' && p.batch === 1)) return { reason: 'the compiled model has no batch-1 gpu.js inference program' };
-  return m.optimizer;
+  return null;
 }
 
 /** Splits `batch` rows into runs of the compiled sizes (descending), largest first; exact because size 1 is among them. */
@@ -53,11 +51,19 @@ class GpuEngine implements Engine {
   private readonly inferSizes: readonly number[];
   private readonly loaded = new Map<GpuProgram, LoadedGpuProgram>();
   private readonly names: readonly string[];
-  private readonly params: readonly GpuAdamParam[];
-  private readonly paramOf: ReadonlyMap<string, GpuAdamParam>;
+  private readonly params: readonly GpuParam[];
+  private readonly paramOf: ReadonlyMap<string, GpuParam>;
+  /** Optimizer slot names, in the order of each param's slot kernels. */
+  private readonly slotNames: readonly string[];
+  /** The state (manifest.state) on the host: small, and read back once per step from the state:<name> outputs. */
+  private readonly stateOf: Map<string, Float32Array>;
   private step = 0;
 
-  constructor(private readonly model: CompiledModelFiles, private readonly gpu: GPU, kernelClass: string, adam: AdamSpec, seed: number) {
+  private get kind(): string {
+    return this.model.manifest.optimizer.kind;
+  }
+
+  constructor(private readonly model: CompiledModelFiles, private readonly gpu: GPU, kernelClass: string, seed: number) {
     const m = model.manifest;
     this.description = `gpu (gpu.js, ${kernelClass})`;
     this.io = m.io;
@@ -67,8 +73,11 @@ class GpuEngine implements Engine {
     this.programs = { train: byBatch(m, 'train'), infer: byBatch(m, 'infer') };
     this.inferSizes = [...this.programs.infer.keys()].sort((a, b) => b - a);
     this.names = m.params.map((p) => p.name);
-    this.params = initializeParams(m.params, seed).map((p) => new GpuAdamParam(p.shape, adam, p.data));
+    const initial = initializeParams([...m.params, ...m.state], seed);
+    this.slotNames = optimizerSlotNames(m.optimizer);
+    this.params = initial.slice(0, m.params.length).map((p) => new GpuParam(p.shape, this.slotNames.length, p.data));
     this.paramOf = new Map(this.names.map((n, k) => [n, this.params[k]]));
+    this.stateOf = new Map(initial.slice(m.params.length).map((s) => [s.name, s.data]));
   }
 
   private load(p: GpuProgram): LoadedGpuProgram {
@@ -78,6 +87,8 @@ class GpuEngine implements Engine {
   }
 
   private readonly param = (name: string): GpuValue => {
+    const s = this.stateOf.get(name);
+    if (s) return s;
     const p = this.paramOf.get(name);
     if (!p) throw new Error(`a gpu.js program reads param ${name}, which the model does not have`);
     return p.value;
@@ -109,16 +120,19 @@ class GpuEngine implements Engine {
       const have = [...this.programs.train.keys()].sort((a, b) => a - b).join(', ') || 'none';
       throw new EngineError(`gpu.js: no training program for batch ${batch} (compiled training batches: ${have})`);
     }
-    const adam = this.load(program).adam;
-    if (!adam) throw new EngineError(`gpu.js: ${program.file} has no Adam update`);
+    const update = this.load(program).update;
+    if (!update) throw new EngineError(`gpu.js: ${program.file} has no optimizer update`);
     const out = this.run(program, x, labels, batch, stepSeed);
     const result: BatchResult = {
       loss: readGpuValue(out.get('loss') as GpuValue)[0],
-      correct: countCorrect(readGpuValue(out.get('probs') as GpuValue), labels, batch, this.io),
+      ...scoreBatch(readGpuValue(out.get('probs') as GpuValue), labels, batch, this.io),
     };
+    for (const name of this.stateOf.keys()) this.stateOf.set(name, readGpuValue(out.get(stateOutput(name)) as GpuValue));
     this.step += 1;
+    const grads = this.names.map((n) => out.get(`grad:${n}`) as GpuValue);
+    const scalars = updateScalars(this.model.manifest.optimizer, this.step, grads);
     this.params.forEach((p, k) => {
-      p.update(adam[k], out.get(`grad:${this.names[k]}`) as GpuValue, this.step);
+      p.update(update[k], grads[k], scalars[k]);
       const c = this.model.manifest.params[k].constraint;
       if (c) {
         const s = p.readState();
@@ -135,13 +149,13 @@ class GpuEngine implements Engine {
     // Rows are independent and the loss is a mean (plus batch-independent regularisation),
     // so a batch without a program of its own is the size-weighted mean of its chunks.
     let loss = 0;
-    let correct = 0;
+    let scores = NO_SCORES;
     for (const { start, size } of chunks(batch, this.inferSizes)) {
       const r = this.infer(x.subarray(start * io.inputSize), labels.subarray(start * io.labelSize), size);
       loss += r.loss * size;
-      correct += countCorrect(r.probs, labels.subarray(start * io.labelSize), size, io);
+      scores = addScores(scores, scoreBatch(r.probs, labels.subarray(start * io.labelSize), size, io));
     }
-    return { loss: loss / batch, correct };
+    return { loss: loss / batch, ...scores };
   }
 
   predict(x: Float32Array, batch: number): Float32Array {
@@ -163,8 +177,11 @@ class GpuEngine implements Engine {
     const states = this.params.map((p) => p.readState());
     const tensor = (k: number, prefix: string, data: Float32Array) => ({ name: `${prefix}${this.names[k]}`, shape: this.params[k].shape, data });
     return {
-      params: states.map((s, k) => tensor(k, '', s.param)),
-      slots: [...states.map((s, k) => tensor(k, 'adam.m:', s.m)), ...states.map((s, k) => tensor(k, 'adam.v:', s.v))],
+      params: [
+        ...states.map((s, k) => tensor(k, '', s.param)),
+        ...this.model.manifest.state.map((s) => ({ name: s.name, shape: s.shape, data: (this.stateOf.get(s.name) as Float32Array).slice() })),
+      ],
+      slots: this.slotNames.flatMap((slot, i) => states.map((s, k) => tensor(k, `${this.kind}.${slot}:`, s.slots[i]))),
       step: this.step,
     };
   }
@@ -175,8 +192,13 @@ class GpuEngine implements Engine {
       const name = this.names[k];
       const value = find(name);
       if (!value) throw new Error(`state has no parameter ${name}`);
-      p.setState({ param: value, m: find(`adam.m:${name}`) ?? new Float32Array(value.length), v: find(`adam.v:${name}`) ?? new Float32Array(value.length) });
+      p.setState({ param: value, slots: this.slotNames.map((slot) => find(`${this.kind}.${slot}:${name}`) ?? new Float32Array(value.length)) });
     });
+    for (const name of this.stateOf.keys()) {
+      const value = find(name);
+      if (!value) throw new Error(`state has no parameter ${name}`);
+      this.stateOf.set(name, value.slice());
+    }
     this.step = s.step;
   }
 
@@ -189,9 +211,9 @@ class GpuEngine implements Engine {
 
 /** An Engine running `model`'s gpu.js programs on the context `open` makes, or why there can be none (one line). */
 export function openGpuEngine(model: CompiledModelFiles, seed: number, open: () => GpuContext): Engine | { reason: string } {
-  const adam = checkManifest(model.manifest);
-  if ('reason' in adam) return adam;
+  const refusal = checkManifest(model.manifest);
+  if (refusal) return refusal;
   const ctx = open();
   if (!ctx.ok) return { reason: ctx.reason };
-  return new GpuEngine(model, ctx.gpu, ctx.kernelClass, adam, seed);
+  return new GpuEngine(model, ctx.gpu, ctx.kernelClass, seed);
 }

@@ -5,7 +5,7 @@
 import type { GPU } from 'gpu.js';
 import type { CompiledModelFiles, GpuKernel, GpuProgram, GpuStep } from '../../../format/manifest';
 import { Rng } from '../../../format/rng';
-import { compileAdamKernels, type AdamKernels } from './adam';
+import { compileUpdateKernels, programUpdateSources, type UpdateKernels } from './optimizer';
 import { compileGpuKernel, parseGpuKernels, type CompiledGpuKernel, type GpuValue } from './kernels';
 
 /** What a run is fed: the batch's data, the params' current values, this run's mask seed. */
@@ -18,8 +18,8 @@ export interface ProgramFeeds {
 
 export interface LoadedGpuProgram {
   readonly program: GpuProgram;
-  /** Per param, in param order: its compiled Adam kernels (training programs with Adam), else null. */
-  readonly adam: readonly AdamKernels[] | null;
+  /** Per param, in param order: its compiled update kernels (training programs), else null. */
+  readonly update: readonly UpdateKernels[] | null;
   /** Runs every step; returns the named outputs (loss, probs, grad:<param>). */
   run(feeds: ProgramFeeds): ReadonlyMap<string, GpuValue>;
   destroy(): void;
@@ -42,7 +42,7 @@ function checkSteps(program: GpuProgram, kernels: readonly GpuKernel[]): void {
     defined.add(s.value);
   }
   for (const [name, v] of Object.entries(program.outputs)) if (!defined.has(v)) fail(`output ${name} is never made`);
-  for (const a of program.adam ?? []) if (![a.m, a.v, a.param].every((i) => kernels[i])) fail('an Adam kernel index is out of range');
+  for (const u of program.update ?? []) if (![...u.slots, u.param].every((i) => kernels[i])) fail('an update kernel index is out of range');
 }
 
 /** The program's kernels and steps from `model`'s files, compiled on `gpu`. */
@@ -51,12 +51,10 @@ export function loadGpuProgram(gpu: GPU, model: CompiledModelFiles, program: Gpu
   if (!bytes) throw new Error(`the compiled model lacks ${program.file}`);
   const sources = parseGpuKernels(bytes, program.file);
   checkSteps(program, sources);
-  if (program.adam && program.adam.length !== model.manifest.params.length) {
-    throw new Error(`${program.file}: Adam kernels for ${program.adam.length} params, the model has ${model.manifest.params.length}`);
-  }
   const used = new Set(program.steps.flatMap((s) => (s.kind === 'kernel' ? [s.kernel] : [])));
   const compiled = new Map<number, CompiledGpuKernel>([...used].map((i) => [i, compileGpuKernel(gpu, sources[i])]));
-  const adam = program.adam?.map((a) => compileAdamKernels(gpu, { m: sources[a.m], v: sources[a.v], param: sources[a.param] })) ?? null;
+  // `== null`: a manifest of an older nnc has no `update` (its field was `adam`).
+  const update = program.update == null ? null : programUpdateSources(model.manifest, program.file, program.update, sources).map((u) => compileUpdateKernels(gpu, u));
   // Constants never change: fill them once.
   const constants = new Map(program.steps.flatMap((s) => (s.kind === 'constant' ? [[s.value, new Float32Array(s.count).fill(s.fill)] as const] : [])));
 
@@ -84,11 +82,11 @@ export function loadGpuProgram(gpu: GPU, model: CompiledModelFiles, program: Gpu
 
   return {
     program,
-    adam,
+    update,
     run,
     destroy() {
       for (const k of compiled.values()) k.destroy();
-      for (const a of adam ?? []) a.destroy();
+      for (const u of update ?? []) u.destroy();
     },
   };
 }

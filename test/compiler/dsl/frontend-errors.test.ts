@@ -94,8 +94,8 @@ describe('frontend diagnostics', () => {
   });
 
   it('too many arguments: at the first extra one', () => {
-    const text = source({}).replace('data: mnist()', "data: mnist('x')");
-    expectOne(text, "'x'", /mnist\(\) takes no arguments/);
+    const text = source({}).replace('data: mnist()', "data: mnist({}, 'x')");
+    expectOne(text, "'x'", /mnist\(\) takes one argument/);
   });
 
   it('repeated layer name: at the second name', () => {

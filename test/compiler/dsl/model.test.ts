@@ -45,7 +45,7 @@ describe('model', () => {
     assertDslError(() => model({ ...base, fit: { validationSplit: 1 } }), ['fit', 'validationSplit'], /\[0, 1\)/);
     assertDslError(() => model({ ...base, fit: { seed: 2 ** 32 } }), ['fit', 'seed'], /\[0, 4294967295\]/);
     assertDslError(() => model({ ...base, name: 'my model' }), ['name'], /a name of at most 100 letters/);
-    assertDslError(() => model({ ...base, optimizer: { kind: 'rmsprop' } as unknown as ModelOptions['optimizer'] }), ['optimizer', 'kind'], /'adam' or 'sgd'/);
+    assertDslError(() => model({ ...base, optimizer: { kind: 'adagrad' } as unknown as ModelOptions['optimizer'] }), ['optimizer', 'kind'], /'adam', 'sgd', 'rmsprop' or 'adamw'/);
     assertDslError(() => model({ ...base, data: undefined } as unknown as ModelOptions), ['data'], /missing required option 'data'/);
   });
 });

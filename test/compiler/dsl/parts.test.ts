@@ -44,5 +44,15 @@ describe('DSL parts', () => {
     assert.deepStrictEqual(nnc.mnist(), { kind: 'mnist' });
     assert.deepStrictEqual(nnc.idx('data/fashion'), { kind: 'idx', dir: 'data/fashion' });
     assertDslError(() => nnc.idx(''), [], /idx: the directory must be a non-empty directory path/);
+    assert.deepStrictEqual(nnc.idx({ dir: 'd', normalize: 'standardize' }), { kind: 'idx', dir: 'd', normalize: 'standardize' });
+    assert.deepStrictEqual(nnc.fashionMnist(), { kind: 'fashionMnist' });
+    assert.deepStrictEqual(nnc.mnist({ normalize: 'none' }), { kind: 'mnist', normalize: 'none' });
+    assert.deepStrictEqual(nnc.csv({ train: 'a.csv', test: 'b.csv' }), { kind: 'csv', train: 'a.csv', test: 'b.csv', label: 'label', classes: null });
+    assert.deepStrictEqual(nnc.csv({ train: 'a.csv', test: 'b.csv', label: 'y', classes: ['n', 'p'], normalize: 'scale' }),
+      { kind: 'csv', train: 'a.csv', test: 'b.csv', label: 'y', classes: ['n', 'p'], normalize: 'scale' });
+    assert.deepStrictEqual(nnc.imageFolder({ train: 't', test: 'v' }), { kind: 'imageFolder', train: 't', test: 'v' });
+    assertDslError(() => nnc.mnist({ normalize: 'minmax' as 'scale' }), ['normalize'], /mnist: 'normalize' must be one of 'scale', 'standardize', 'none', got "minmax"/);
+    assertDslError(() => nnc.csv({ train: 'a', test: 'b', classes: ['x', 'x'] }), ['classes', 1], /repeats 'x'/);
+    assertDslError(() => nnc.imageFolder({ train: 'a' } as { train: string; test: string }), ['test'], /imageFolder: missing required option 'test'/);
   });
 });

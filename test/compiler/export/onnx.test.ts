@@ -12,6 +12,7 @@ import fc from 'fast-check';
 import { onnx } from 'onnx-proto';
 import {
   adam, avgPool2d, constant, conv2d, dense, dropout, elu, flatten, leakyRelu, maxPool2d, mnist, prelu, relu, sigmoid, softmax, tanh,
+  activation, globalAveragePooling2d, globalMaxPooling2d, reshape, batchNormalization,
   type LayerSpec, type ModelSpec,
 } from '../../../compiler/dsl/index';
 import { exportOnnx, OnnxExportError, type WeightTensor } from '../../../compiler/export/onnx/export';
@@ -35,11 +36,12 @@ function info(model: CompiledModel): Parameters<typeof exportOnnx>[2] {
 
 /**
  * Weights drawn here, independent of the model's initializers: kernels uniform with variance
- * 1/fan-in (times `convGain` for conv kernels), the rest in [-0.5, 0.5].
+ * 1/fan-in (times `convGain` for conv kernels), moving variances in [0.5, 1.5], the rest in [-0.5, 0.5].
  */
 function randomWeights(model: CompiledModel, seed: number, convGain = 1): WeightTensor[] {
   const rng = new Rng(seed);
-  return model.paramInfo.map((p) => {
+  return [...model.paramInfo, ...model.stateInfo].map((p) => {
+    if (p.name.endsWith('.moving_variance')) return { name: p.name, shape: p.shape, data: Float32Array.from({ length: p.shape[0] }, () => 0.5 + rng.next()) };
     const fanIn = p.shape.slice(0, -1).reduce((a, b) => a * b, 1);
     const gain = p.shape.length === 4 ? convGain : 1;
     const scale = p.name.endsWith('.kernel') ? gain * Math.sqrt(3 / Math.max(fanIn, 1)) : 0.5;
@@ -93,6 +95,37 @@ const EVERY_LAYER = spec('every-layer', [9, 7, 2], [
   dense({ units: 4, activation: 'softmax' }),
 ]);
 
+/**
+ * Global pooling, reshape and the activation layer, each with its input held channels-first
+ * (after a conv) and in nnc's own order (after a reshape), keepDims or not, and a reshape
+ * feeding a conv: every form the reduction and reshape exporters produce.
+ */
+const SHAPING_LAYERS: readonly ModelSpec[] = [
+  spec('global-max', [6, 5, 3], [
+    conv2d({ filters: 4, kernelSize: 2, activation: 'tanh' }), activation({ activation: 'elu' }), globalMaxPooling2d(), dense({ units: 3, activation: 'softmax' }),
+  ]),
+  spec('global-average-kept', [6, 5, 3], [
+    conv2d({ filters: 4, kernelSize: 2 }), activation({ activation: 'sigmoid' }), globalAveragePooling2d({ keepDims: true }),
+    reshape({ targetShape: [2, 2, 1] }), conv2d({ filters: 3, kernelSize: 1, activation: 'relu' }), globalMaxPooling2d({ keepDims: true }),
+    flatten(), dense({ units: 3, activation: 'softmax' }),
+  ]),
+  spec('reshaped-features', [12], [
+    reshape({ targetShape: [2, -1, 2] }), conv2d({ filters: 3, kernelSize: 2, padding: 'same' }), globalAveragePooling2d(),
+    activation({ activation: 'tanh' }), dense({ units: 4, activation: 'softmax' }),
+  ]),
+  spec('reshaped-pooled', [12], [
+    reshape({ targetShape: [3, 2, -1] }), activation({ activation: 'relu' }), globalAveragePooling2d({ keepDims: true }),
+    reshape({ targetShape: [-1] }), dense({ units: 3 }), activation({ activation: 'softmax' }),
+  ]),
+];
+
+/** batchNormalization after a bias-free conv (its epilogue in nnc), after a dense layer, and without center or scale. */
+const BATCH_NORM = spec('batch-norm', [6, 5, 3], [
+  conv2d({ filters: 4, kernelSize: 2, useBias: false }), batchNormalization(), relu(), maxPool2d({ poolSize: 2 }),
+  flatten(), dense({ units: 5 }), batchNormalization({ center: false, epsilon: 0.01 }), dense({ units: 4 }), batchNormalization({ scale: false }),
+  dense({ units: 3, activation: 'softmax' }),
+]);
+
 describe('compiler/export/onnx: onnxruntime runs the exported model as nnc does', function () {
   this.timeout(300_000);
   let dir: string;
@@ -139,7 +172,8 @@ describe('compiler/export/onnx: onnxruntime runs the exported model as nnc does'
   }
 
   it('exports a model with every layer type the DSL offers (odd sizes, strides, uneven same padding)', async () => {
-    assert.deepEqual(new Set(EVERY_LAYER.layers.map((l) => l.type)), new Set(Object.keys(LAYER_CLASS)), 'EVERY_LAYER misses a layer type');
+    const tested = [EVERY_LAYER, ...SHAPING_LAYERS, BATCH_NORM].flatMap((m) => m.layers.map((l) => l.type));
+    assert.deepEqual(new Set(tested), new Set(Object.keys(LAYER_CLASS)), 'EVERY_LAYER and SHAPING_LAYERS miss a layer type');
     const model = compileSpec(EVERY_LAYER, 'every-layer.ts');
     const engine = await cpuEngine(model, [5]);
     try {
@@ -152,6 +186,45 @@ describe('compiler/export/onnx: onnxruntime runs the exported model as nnc does'
       const bytes = exportOnnx(model.forward, weights, info(model));
       keep('every-layer', bytes);
       await assertSame(model, engine, bytes, x, 5, 'every-layer');
+    } finally {
+      engine.dispose();
+    }
+  });
+
+  for (const shaping of SHAPING_LAYERS) {
+    it(`exports ${shaping.name}: global pooling (ReduceMean, ReduceMax), reshape and activation layers`, async () => {
+      const model = compileSpec(shaping, `${shaping.name}.ts`);
+      const engine = await cpuEngine(model, [5]);
+      try {
+        const weights = randomWeights(model, 2, 3);
+        setWeights(engine, weights);
+        const x = randomInputs(model, 5, 3);
+        const units = model.io.outputShape.reduce((a, b) => a * b, 1);
+        const spread = outputSpread(engine.predict(x, 5), units);
+        assert.ok(spread > 100 * TOLERANCE, `${shaping.name}'s output hardly depends on its input (spread ${spread})`);
+        const bytes = exportOnnx(model.forward, weights, info(model));
+        keep(shaping.name, bytes);
+        await assertSame(model, engine, bytes, x, 5, shaping.name);
+      } finally {
+        engine.dispose();
+      }
+    });
+  }
+
+  it('exports batchNormalization as one Mul and one Add per channel, folded from the weights (gamma, beta, moving statistics)', async () => {
+    const model = compileSpec(BATCH_NORM, 'batch-norm.ts');
+    const engine = await cpuEngine(model, [5]);
+    try {
+      const weights = randomWeights(model, 4, 3);
+      setWeights(engine, weights);
+      const x = randomInputs(model, 5, 5);
+      assert.ok(outputSpread(engine.predict(x, 5), 3) > 100 * TOLERANCE, 'the batch-norm model\'s output hardly depends on its input');
+      const bytes = exportOnnx(model.forward, weights, info(model));
+      keep('batch-norm', bytes);
+      await assertSame(model, engine, bytes, x, 5, 'batch-norm');
+      const ops = onnx.ModelProto.decode(bytes).graph?.node?.map((n) => n.opType) ?? [];
+      assert.equal(ops.filter((o) => o === 'Mul').length, 3, `ops: ${ops.join(', ')}`);
+      assert.ok(!ops.includes('Sqrt') && !ops.includes('Div'), `the per-channel scale was not folded: ${ops.join(', ')}`);
     } finally {
       engine.dispose();
     }
@@ -245,7 +318,7 @@ function outputSpread(probs: Float32Array, units: number): number {
 let mnistCache: ReturnType<typeof loadMnist> | null = null;
 
 /** The first 250 MNIST test digits. */
-function mnist250(): { test: { x: Float32Array; labels: Uint8Array } } {
+function mnist250(): { test: { x: Float32Array; labels: ArrayLike<number> } } {
   mnistCache ??= loadMnist();
   const t = mnistCache.test;
   return { test: { x: t.x.slice(0, 250 * 784), labels: t.labels.slice(0, 250) } };

@@ -60,8 +60,7 @@ describe('loadIdxDataset / loadIdxDir', () => {
     const sub = path.join(dir, 'empty');
     fs.mkdirSync(sub);
     assert.throws(() => loadIdxDir(sub), {
-      message: `${sub}: no train-images file found; looked for train-images-idx3-ubyte, train-images-idx3-ubyte.gz, ` +
-        'train-images.idx3-ubyte, train-images.idx3-ubyte.gz',
+      message: `${sub}: no train-images file found; looked for train-images-idxN-ubyte or train-images.idxN-ubyte (N is 2, 3 or 4; any type suffix, .gz too)`,
     });
   });
 

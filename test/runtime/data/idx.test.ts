@@ -59,11 +59,41 @@ describe('readIdx', () => {
     assert.throws(() => readIdx(file), { message: `${file}: wrong magic number 0x1a2b0801: an IDX file starts with 0x0000` });
   });
 
-  it('reports an unsupported data type', () => {
-    const file = path.join(dir, 'floats');
-    fs.writeFileSync(file, encodeIdx([1], new Uint8Array(4), 0x0d));
+  it('reads every IDX element type, big-endian, as its own typed array', () => {
+    // Each value written with Buffer's own big-endian writers, one type at a time.
+    const cases: { type: number; bytes: number; write: (b: Buffer, v: number, at: number) => void; values: number[]; kind: string }[] = [
+      { type: 0x09, bytes: 1, write: (b, v, at) => b.writeInt8(v, at), values: [-128, -1, 0, 127], kind: 'Int8Array' },
+      { type: 0x0b, bytes: 2, write: (b, v, at) => b.writeInt16BE(v, at), values: [-32768, -2, 300, 32767], kind: 'Int16Array' },
+      { type: 0x0c, bytes: 4, write: (b, v, at) => b.writeInt32BE(v, at), values: [-(2 ** 31), -7, 70000, 2 ** 31 - 1], kind: 'Int32Array' },
+      { type: 0x0d, bytes: 4, write: (b, v, at) => b.writeFloatBE(v, at), values: [-1.5, 0.1, 3.25e-8, 65504], kind: 'Float32Array' },
+      { type: 0x0e, bytes: 8, write: (b, v, at) => b.writeDoubleBE(v, at), values: [-1e300, 0.1, Math.PI, 5e-324], kind: 'Float64Array' },
+    ];
+    for (const c of cases) {
+      const data = Buffer.alloc(c.values.length * c.bytes);
+      c.values.forEach((v, i) => c.write(data, v, i * c.bytes));
+      const file = path.join(dir, `typed-${c.type}`);
+      fs.writeFileSync(file, encodeIdx([2, 2], data, c.type));
+      const got = readIdx(file);
+      assert.deepEqual(got.dims, [2, 2]);
+      assert.equal(got.type, c.type);
+      assert.equal(got.data.constructor.name, c.kind);
+      const want = c.type === 0x0d ? c.values.map(Math.fround) : c.values;
+      assert.deepEqual(Array.from(got.data), want);
+    }
+  });
+
+  it('reports a truncated file of multi-byte elements by bytes', () => {
+    const file = path.join(dir, 'short-floats');
+    fs.writeFileSync(file, encodeIdx([3], new Uint8Array(10), 0x0d));
+    assert.throws(() => readIdx(file), { message: `${file}: truncated IDX file: expected 20 bytes (dims [3]), got 18` });
+  });
+
+  it('reports an unknown data type', () => {
+    const file = path.join(dir, 'unknown');
+    fs.writeFileSync(file, encodeIdx([1], new Uint8Array(4), 0x0a));
     assert.throws(() => readIdx(file), {
-      message: `${file}: unsupported IDX data type float32 0x0d (magic 0x00000d01); only 0x08 (unsigned byte) is supported`,
+      message: `${file}: unknown IDX data type 0x0a (magic 0x00000a01); the types are 0x08 (unsigned byte), 0x09 (signed byte), `
+        + '0x0b (int16), 0x0c (int32), 0x0d (float32) and 0x0e (float64)',
     });
   });
 

@@ -3,9 +3,9 @@ import { evaluate, predict } from '../../../runtime/train/evaluate';
 import { SoftmaxEngine } from './softmax-engine';
 import { blobs } from './blobs';
 
-const oneHot = (labels: Uint8Array, classes: number): Float32Array => {
+const oneHot = (labels: ArrayLike<number>, classes: number): Float32Array => {
   const out = new Float32Array(labels.length * classes);
-  labels.forEach((label, n) => { out[n * classes + label] = 1; });
+  Array.from(labels).forEach((label, n) => { out[n * classes + label] = 1; });
   return out;
 };
 

@@ -6,6 +6,7 @@ import { strict as assert } from 'node:assert';
 import fc from 'fast-check';
 import {
   adam, avgPool2d, conv2d, dense, dropout, flatten, heNormal, l1, l2, maxNorm, maxPool2d, mnist, model, ones, prelu, sgd, softmax,
+  activation, globalAveragePooling2d, globalMaxPooling2d, reshape,
   type ModelSpec,
 } from '../../../compiler/dsl/index';
 import { formatDiagnostic, parseModelSource } from '../../../compiler/dsl/frontend';
@@ -71,13 +72,13 @@ describe('testing/arbitraries/model features and shapes', () => {
       dense({ units: 20, activation: 'linear', kernelInitializer: heNormal(), biasRegularizer: l2(0.1) }), softmax(),
     ]);
     assert.deepEqual(modelFeatures({ ...spec, optimizer: sgd({ momentum: 0.5 }), fit: { ...spec.fit, batchSize: 1 } }).sort(), [
-      'activation:linear', 'batch:1', 'classes:20', 'constraint.on:alpha', 'constraint:maxNorm',
+      'activation:linear', 'batch:1', 'classes:20', 'clip:none', 'constraint.on:alpha', 'constraint:maxNorm',
       'conv.kernel:1', 'conv.kernel:3', 'conv.padding:same', 'conv.stride:1', 'conv.stride:2',
       'dropout.rate:0', 'head:softmaxLayer', 'init:heNormal', 'init:ones', 'init:zeros', 'input:rank3',
       'layer:conv2d', 'layer:dense', 'layer:dropout', 'layer:flatten', 'layer:maxPool2d', 'layer:prelu', 'layer:softmax',
       'loss:categoricalCrossentropy', 'optimizer:sgd', 'pool.overlapping', 'pool.padding:valid', 'pool.strided',
       'prelu.shared:some', 'regularizer.on:bias', 'regularizer.on:kernel', 'regularizer:l1', 'regularizer:l2',
-      'sgd.momentum:0.5', 'sgd.nesterov:false', 'useBias:false', 'useBias:true',
+      'schedule:constant', 'sgd.momentum:0.5', 'sgd.nesterov:false', 'useBias:false', 'useBias:true',
     ]);
   });
 
@@ -88,5 +89,34 @@ describe('testing/arbitraries/model features and shapes', () => {
     // conv 3x3 stride 2 on 4x6 -> 1x2; the 3x3 pool shrinks to 1x2 -> 1x1; 'same' keeps 3x3.
     assert.deepEqual(spec.layers.slice(0, 3).map((l) => ('poolSize' in l ? l.poolSize : 'kernelSize' in l ? l.kernelSize : null)), [[3, 3], [1, 2], [3, 3]]);
     compileSpec(spec);
+  });
+});
+
+describe('testing/arbitraries/model: global pooling, reshape and activation layers', () => {
+  it('repairs a reshape that does not fit its image by swapping H and W, and tracks shapes through global pooling', () => {
+    const spec = fitToShapes(base([3, 5, 2], [
+      reshape({ targetShape: [2, -1, 1] }), globalMaxPooling2d({ keepDims: true }), conv2d({ filters: 2, kernelSize: 3 }),
+      globalAveragePooling2d(), dense({ units: 2, activation: 'softmax' }),
+    ]));
+    // 30 values split into [2, 15, 1]: kept as drawn.
+    assert.deepEqual(spec.layers[0].type === 'reshape' && spec.layers[0].targetShape, [2, -1, 1]);
+    // After [1, 1, 2] the valid 3x3 kernel shrinks to 1x1.
+    assert.deepEqual(spec.layers[2].type === 'conv2d' && spec.layers[2].kernelSize, [1, 1]);
+    compileSpec(spec);
+    const odd = fitToShapes(base([3, 5, 1], [reshape({ targetShape: [2, -1, 1] }), flatten(), dense({ units: 2, activation: 'softmax' })]));
+    assert.deepEqual(odd.layers[0].type === 'reshape' && odd.layers[0].targetShape, [5, 3, 1]);
+    compileSpec(odd);
+  });
+
+  it('names the options these layers exercise, and the rank after them', () => {
+    const spec = base([4, 4, 2], [
+      activation({ activation: 'tanh' }), reshape({ targetShape: [2, -1, 2] }), globalMaxPooling2d({ keepDims: true }), globalAveragePooling2d(),
+      prelu({ sharedAxes: [1] }), reshape({ targetShape: [-1] }), dense({ units: 3, activation: 'softmax' }),
+    ]);
+    const f = modelFeatures(spec);
+    for (const want of ['layer:activation', 'activation:tanh', 'layer:reshape', 'reshape.rank:3', 'reshape.rank:1', 'layer:globalMaxPooling2d',
+      'globalPool.keepDims:true', 'layer:globalAveragePooling2d', 'globalPool.keepDims:false', 'prelu.shared:all']) {
+      assert.ok(f.includes(want), `${want} not in ${f.join(', ')}`);
+    }
   });
 });

@@ -1,7 +1,8 @@
 // Small kernels of opaque ops: sums and means of rows (the batch loss, a regularizer's sum,
-// MSE's per-example means), one-hot rows, and a value known when the program is built (a
-// shape count once the batch is bound). Thread 0 does the work; sums run in f64, as the
-// float64 reference does, so the loss does not drift with the batch.
+// MSE's per-example means), sums, means and maxima over a block of middle axes (global
+// pooling) and broadcasts back over such a block, one-hot rows, and a value known when the
+// program is built (a shape count once the batch is bound). Thread 0 does the work; sums run
+// in f64, as the float64 reference does, so the loss does not drift with the batch.
 
 import type { WatFunction } from './module';
 import { Locals, get, i32, kernelText, set } from './loopText';
@@ -41,6 +42,85 @@ export function emitRowReduce(p: { readonly name: string; readonly rows: number;
     `  (f32.store offset=${p.output} ${get('o')} ${total})`,
     `  ${set('o', `(i32.add ${get('o')} ${i32(4)})`)}`,
     `  (br_if $row (i32.lt_u ${get('o')} ${i32(p.rows * 4)})))`,
+  ]);
+}
+
+export type BlockReduction = 'sum' | 'mean' | 'max';
+
+/**
+ * output[r, i] = the sum, mean or maximum of x[r, m, i] over m < cols, x laid out as
+ * [rows, cols, inner]: a reduction over a contiguous block of axes with kept axes after it
+ * (global pooling's H and W between N and C). Sums run in f64 in the reference's order; the
+ * maximum in f32 (exact), NaN propagating as f32.max does.
+ */
+export function emitBlockReduce(p: {
+  readonly name: string; readonly rows: number; readonly cols: number; readonly inner: number;
+  readonly input: number; readonly output: number; readonly op: BlockReduction;
+}): WatFunction {
+  check(p.name, { input: p.input, output: p.output });
+  if (![p.rows, p.cols, p.inner].every((v) => Number.isInteger(v) && v >= 1)) {
+    throw new Error(`kernel '${p.name}': rows ${p.rows}, cols ${p.cols} and inner ${p.inner} must be positive integers`);
+  }
+  const locals = new Locals();
+  for (const v of ['a', 'end', 'o', 'i', 'row']) locals.declare(v, 'i32');
+  const max = p.op === 'max';
+  locals.declare('acc', max ? 'f32' : 'f64');
+  const load = `(f32.load offset=${p.input} ${get('a')})`;
+  const step = max ? `(f32.max ${get('acc')} ${load})` : `(f64.add ${get('acc')} (f64.promote_f32 ${load}))`;
+  const total = max ? get('acc') : `(f32.demote_f64 ${p.op === 'mean' ? `(f64.div ${get('acc')} (f64.const ${p.cols}))` : get('acc')})`;
+  const rowBytes = p.cols * p.inner * 4;
+  return kernelText(p.name, locals, [
+    ONLY_THREAD_0,
+    '(loop $row',
+    `  ${set('i', i32(0))}`,
+    '  (loop $inner',
+    `    ${set('a', `(i32.add ${get('row')} (i32.shl ${get('i')} ${i32(2)}))`)}`,
+    `    ${set('end', `(i32.add ${get('a')} ${i32(rowBytes)})`)}`,
+    `    ${set('acc', max ? '(f32.const -inf)' : '(f64.const 0)')}`,
+    '    (loop $col',
+    `      ${set('acc', step)}`,
+    `      ${set('a', `(i32.add ${get('a')} ${i32(p.inner * 4)})`)}`,
+    `      (br_if $col (i32.lt_u ${get('a')} ${get('end')})))`,
+    `    (f32.store offset=${p.output} ${get('o')} ${total})`,
+    `    ${set('o', `(i32.add ${get('o')} ${i32(4)})`)}`,
+    `    ${set('i', `(i32.add ${get('i')} ${i32(1)})`)}`,
+    `    (br_if $inner (i32.lt_u ${get('i')} ${i32(p.inner)})))`,
+    `  ${set('row', `(i32.add ${get('row')} ${i32(rowBytes)})`)}`,
+    `  (br_if $row (i32.lt_u ${get('o')} ${i32(p.rows * p.inner * 4)})))`,
+  ]);
+}
+
+/**
+ * output[r, m, i] = input[r, i] for m < cols, the output laid out as [rows, cols, inner]: a
+ * broadcast over a contiguous block of middle axes, the adjoint of emitBlockReduce (the
+ * gradient of global pooling spreads [N,C] back over H and W). A fused loop cannot address
+ * that input (its row index would need a division), so this copy runs as a kernel of its own.
+ */
+export function emitBlockBroadcast(p: {
+  readonly name: string; readonly rows: number; readonly cols: number; readonly inner: number; readonly input: number; readonly output: number;
+}): WatFunction {
+  check(p.name, { input: p.input, output: p.output });
+  if (![p.rows, p.cols, p.inner].every((v) => Number.isInteger(v) && v >= 1)) {
+    throw new Error(`kernel '${p.name}': rows ${p.rows}, cols ${p.cols} and inner ${p.inner} must be positive integers`);
+  }
+  const locals = new Locals();
+  for (const v of ['a', 'o', 'm', 'rowEnd']) locals.declare(v, 'i32');
+  const rowBytes = p.inner * 4;
+  return kernelText(p.name, locals, [
+    ONLY_THREAD_0,
+    '(loop $row',
+    `  ${set('m', i32(0))}`,
+    `  ${set('rowEnd', `(i32.add ${get('a')} ${i32(rowBytes)})`)}`,
+    '  (loop $copy',
+    `    ${set('a', `(i32.sub ${get('rowEnd')} ${i32(rowBytes)})`)}`,
+    '    (loop $cell',
+    `      (f32.store offset=${p.output} ${get('o')} (f32.load offset=${p.input} ${get('a')}))`,
+    `      ${set('o', `(i32.add ${get('o')} ${i32(4)})`)}`,
+    `      ${set('a', `(i32.add ${get('a')} ${i32(4)})`)}`,
+    `      (br_if $cell (i32.lt_u ${get('a')} ${get('rowEnd')})))`,
+    `    ${set('m', `(i32.add ${get('m')} ${i32(1)})`)}`,
+    `    (br_if $copy (i32.lt_u ${get('m')} ${i32(p.cols)})))`,
+    `  (br_if $row (i32.lt_u ${get('o')} ${i32(p.rows * p.cols * p.inner * 4)})))`,
   ]);
 }
 

@@ -8,7 +8,7 @@ import { tensor, type Tensor } from '../../../../compiler/ir/tensor';
 import { getOp } from '../../../../compiler/ops';
 import { emitOpaque } from '../../../../compiler/codegen/cpu/opaque';
 import { emitRowSoftmax } from '../../../../compiler/codegen/cpu/wat/softmax';
-import { emitRowReduce, emitStoreConstant } from '../../../../compiler/codegen/cpu/wat/scalarKernels';
+import { emitBlockReduce, emitRowReduce, emitStoreConstant } from '../../../../compiler/codegen/cpu/wat/scalarKernels';
 import { firstMismatch, loadKernels } from './wat/loopHarness';
 
 const size = (shape: readonly number[]): number => shape.reduce((a, b) => a * b, 1);
@@ -83,12 +83,56 @@ describe('codegen/cpu/opaque', () => {
     }), { numRuns: 80 });
   });
 
-  it('reduces to one value over any axes when the others have size 1; other leading reductions stay host steps', async () => {
+  it('reduceMean, reduceSum and reduceMax over any middle block of axes (global pooling) equal the reference, keepDims or not', async () => {
+    const cases = fc.tuple(fc.array(fc.integer({ min: 1, max: 5 }), { minLength: 2, maxLength: 4 }), fc.constantFrom('reduceMean', 'reduceSum', 'reduceMax'), fc.boolean())
+      .chain(([s, op, keep]) => fc.tuple(fc.constant(s), fc.integer({ min: 0, max: s.length - 2 }), fc.constant(op), fc.constant(keep), values(size(s), 1e3)))
+      .chain(([s, first, op, keep, data]) => fc.tuple(fc.constant(s), fc.constant(first), fc.integer({ min: first, max: s.length - 2 }), fc.constant(op), fc.constant(keep), fc.constant(data)));
+    await fc.assert(fc.asyncProperty(cases, async ([shape, first, last, op, keepDims, data]) => {
+      const axes = shape.map((_, k) => k).slice(first, last + 1);
+      const attrs = { axes, keepDims };
+      const outShape = shape.flatMap((d, k) => (axes.includes(k) ? (keepDims ? [1] : []) : [d]));
+      const x = tensor(shape, data);
+      const got = await runRule(op, attrs, [x], outShape);
+      assert.ok(got, `no rule for ${op} over axes [${axes}] of [${shape}]`);
+      // The maximum of float32 values is exact.
+      const [atol, rtol] = op === 'reduceMax' ? [0, 0] : [1e-3, 1e-6];
+      assert.equal(firstMismatch(got, reference(op, attrs, [x], outShape), atol, rtol), null);
+    }), { numRuns: 80 });
+  });
+
+  it('reduceMax over the last axis and over everything equals the reference; NaN propagates', async () => {
+    const x = tensor([2, 3], [1, -2, 3, -0.5, -4, -6]);
+    assert.deepEqual(Array.from(await runRule('reduceMax', { axes: [1] }, [x], [2]) ?? []), [3, -0.5]);
+    assert.deepEqual(Array.from(await runRule('reduceMax', {}, [x], []) ?? []), [3]);
+    const nan = await runRule('reduceMax', { axes: [0] }, [tensor([3, 1], [1, NaN, 2])], [1]);
+    assert.ok(nan && Number.isNaN(nan[0]));
+  });
+
+  it('reduces to one value over any axes when the others have size 1; reductions over axes apart stay host steps', async () => {
     const x = tensor([3, 1, 2], [1, -2, 3, 0.5, 4, -6]);
     const got = await runRule('reduceSum', { axes: [0, 2], keepDims: false }, [x], [1]);
     assert.deepEqual(got && Array.from(got), [0.5]);
-    assert.equal(await runRule('reduceMean', { axes: [0], keepDims: false }, [tensor([2, 3])], [3]), null);
     assert.equal(await runRule('reduceSum', { axes: [0, 2], keepDims: false }, [tensor([2, 3, 2])], [3]), null);
+    assert.equal(await runRule('reduceMax', { axes: [0, 2], keepDims: false }, [tensor([2, 3, 2])], [3]), null);
+  });
+
+  it('broadcastTo over a middle block of axes (global pooling\'s gradient) equals the reference; other broadcasts stay host steps', async () => {
+    const cases = fc.array(fc.integer({ min: 1, max: 5 }), { minLength: 2, maxLength: 4 })
+      .chain((s) => fc.tuple(fc.constant(s), fc.integer({ min: 0, max: s.length - 1 })))
+      .chain(([s, first]) => fc.tuple(fc.constant(s), fc.constant(first), fc.integer({ min: first, max: s.length - 1 }), fc.boolean()))
+      .chain(([s, first, last, drop]) => {
+        const inShape = s.map((d, k) => (k >= first && k <= last ? 1 : d)).slice(drop && first === 0 ? 1 : 0); // a leading block axis may be absent
+        return fc.tuple(fc.constant(s), fc.constant(inShape), values(size(inShape), 10));
+      });
+    await fc.assert(fc.asyncProperty(cases, async ([outShape, inShape, data]) => {
+      const x = tensor(inShape, data);
+      const attrs = { shape: outShape };
+      const got = await runRule('broadcastTo', attrs, [x], outShape);
+      if (outShape.every((d, k) => d === [...Array<number>(outShape.length - inShape.length).fill(1), ...inShape][k])) return; // nothing spreads
+      assert.ok(got, `no rule for [${inShape}] -> [${outShape}]`);
+      assert.deepEqual(Array.from(got), Array.from(reference('broadcastTo', attrs, [x], outShape)));
+    }), { numRuns: 80 });
+    assert.equal(await runRule('broadcastTo', { shape: [2, 3, 2] }, [tensor([1, 3, 1])], [2, 3, 2]), null);
   });
 
   it('sparseSoftmaxCrossEntropy equals the reference', async () => {
@@ -155,6 +199,7 @@ describe('codegen/cpu/opaque', () => {
     assert.throws(() => emitRowSoftmax({ name: 'sm', rows: 0, cols: 3, input: 0, output: 0 }), /rows 0 and cols 3 must be positive integers/);
     assert.throws(() => emitRowReduce({ name: 'a b', rows: 1, cols: 3, input: 0, output: 16, mean: true }), /name 'a b' is not an identifier/);
     assert.throws(() => emitRowReduce({ name: 'mean', rows: 1, cols: 0, input: 0, output: 16, mean: true }), /rows 1 and cols 0 must be positive integers/);
+    assert.throws(() => emitBlockReduce({ name: 'max', rows: 2, cols: 3, inner: 0, input: 0, output: 16, op: 'max' }), /rows 2, cols 3 and inner 0 must be positive integers/);
     assert.throws(() => emitStoreConstant({ name: 'c', output: -4, value: 1 }), /kernel 'c': output must be a non-negative multiple of 4, got -4/);
   });
 });

@@ -22,7 +22,7 @@ const sumToCase = shapeOf(1, 4).chain((shape) => fc.tuple(
 describe('gpu.js reduction kernels', () => {
   const gpu = useGpu();
 
-  for (const op of ['reduceSum', 'reduceMean']) {
+  for (const op of ['reduceSum', 'reduceMean', 'reduceMax']) {
     it(`${op} equals its reference over any axes, with and without keepDims`, () => {
       fc.assert(fc.property(reduction, ([x, axes, keepDims]) => {
         const attrs: Attrs = axes === undefined ? { keepDims } : { axes, keepDims };

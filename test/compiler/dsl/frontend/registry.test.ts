@@ -15,7 +15,9 @@ describe('DSL registry', () => {
   it('calls the real DSL function, with its arity', () => {
     assert.deepStrictEqual(DSL_FUNCTIONS.get('dense')?.invoke({ units: 3 }), dsl.dense({ units: 3 }));
     assert.deepStrictEqual(DSL_FUNCTIONS.get('constant')?.invoke(2), dsl.constant(2));
-    assert.equal(DSL_FUNCTIONS.get('mnist')?.arity, 0);
+    assert.equal(DSL_FUNCTIONS.get('zeros')?.arity, 0);
+    assert.equal(DSL_FUNCTIONS.get('mnist')?.arity, 1);
+    assert.deepStrictEqual(DSL_FUNCTIONS.get('mnist')?.invoke(undefined), { kind: 'mnist' });
   });
 
   it('lists exactly the types and classes index.ts exports', () => {

@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
-import { conv2d, dense, dropout, flatten, maxPool2d, sgd } from '../../../../compiler/dsl/index';
+import { adamw, conv2d, dense, dropout, flatten, maxPool2d, rmsprop, sgd, type OptimizerSpec } from '../../../../compiler/dsl/index';
 import { simplify } from '../../../../compiler/passes/simplify';
-import { generateGpuProgram, GpuRefusal } from '../../../../compiler/package/gpu';
+import { generateGpuProgram } from '../../../../compiler/package/gpu';
 import type { CompiledModel } from '../../../../compiler/pipeline';
 import type { CompiledModelFiles, GpuProgram } from '../../../../format/manifest';
 import { readGpuValue } from '../../../../runtime/backends/gpujs/kernels';
@@ -27,10 +27,10 @@ describe('gpu.js programs (compiler/package/gpu.ts -> runtime/backends/gpujs/pro
     assert.deepEqual(JSON.parse(JSON.stringify({ program, kernels })), { program, kernels });
     assert.equal(program.file, 'gpu/train-3.json');
     assert.deepEqual(Object.keys(program.outputs).sort(), ['loss', 'probs', ...m.paramInfo.map((p) => `grad:${p.name}`)].sort());
-    assert.equal(program.adam?.length, m.paramInfo.length);
-    program.adam?.forEach((a, k) => {
-      assert.deepEqual([kernels[a.m].label, kernels[a.v].label, kernels[a.param].label], ['adam m', 'adam v', 'adam param']);
-      assert.deepEqual(kernels[a.param].shape, m.paramInfo[k].shape);
+    assert.equal(program.update?.length, m.paramInfo.length);
+    program.update?.forEach((u, k) => {
+      assert.deepEqual([...u.slots, u.param].map((i) => kernels[i].label), ['adam m', 'adam v', 'adam param']);
+      assert.deepEqual(kernels[u.param].shape, m.paramInfo[k].shape);
     });
     // The dropout mask after the 2x2 pool of a 4x4x2 conv output: 3 * 2 * 2 * 2 values at rate 0.5.
     const masks = program.steps.flatMap((s) => (s.kind === 'mask' ? [{ count: s.count, rate: s.rate }] : []));
@@ -38,20 +38,28 @@ describe('gpu.js programs (compiler/package/gpu.ts -> runtime/backends/gpujs/pro
     for (const s of program.steps) if (s.kind === 'kernel') assert.equal(kernels[s.kernel].args.length, s.inputs.length);
   });
 
-  it('an inference program has no Adam kernels and no gradients', () => {
+  it('an inference program has no update kernels and no gradients', () => {
     const m = model();
     const { program } = generateGpuProgram(simplify(m.forward), 'infer', 1, null, m.paramInfo, 'gpu/infer-1.json');
-    assert.equal(program.adam, null);
+    assert.equal(program.update, null);
     assert.deepEqual(Object.keys(program.outputs).sort(), ['loss', 'probs']);
     assert.ok(program.steps.every((s) => s.kind !== 'mask'));
   });
 
-  it('refuses a training program for an optimizer other than Adam, in one line', () => {
+  it('gives every optimizer its kernels: one per slot, then the param, reading only the uniforms it needs', () => {
     const m = model();
-    const spec = sgd();
-    assert.throws(() => generateGpuProgram(simplify(m.training), 'train', 3, spec, m.paramInfo, 'gpu/train-3.json'),
-      (e: unknown) => e instanceof GpuRefusal && e.message === 'the gpu.js backend updates with Adam only; this model uses sgd');
-    assert.doesNotThrow(() => generateGpuProgram(simplify(m.forward), 'infer', 3, null, m.paramInfo, 'gpu/infer-3.json'));
+    const cases: [OptimizerSpec, string[], string[]][] = [
+      [sgd(), ['sgd param'], ['lr']],
+      [sgd({ momentum: 0.9, clipnorm: 1 }), ['sgd momentum', 'sgd param'], ['lr', 'gscale']],
+      [rmsprop({ centered: true, momentum: 0.5 }), ['rmsprop velocity', 'rmsprop averageGradient', 'rmsprop momentum', 'rmsprop param'], ['lr']],
+      [adamw({ clipvalue: 0.5 }), ['adamw m', 'adamw v', 'adamw param'], ['lrT', 'wdLr']],
+    ];
+    for (const [spec, labels, uniforms] of cases) {
+      const { program, kernels } = generateGpuProgram(simplify(m.training), 'train', 3, spec, m.paramInfo, 'gpu/train-3.json');
+      const u = (program.update ?? [])[0];
+      assert.deepEqual([...u.slots, u.param].map((i) => kernels[i].label), labels);
+      assert.deepEqual([...new Set([...u.slots, u.param].flatMap((i) => kernels[i].scalars))].sort(), [...uniforms].sort());
+    }
   });
 
   describe('loading', () => {
