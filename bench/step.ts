@@ -4,13 +4,14 @@
 //   npm run bench -- [--steps N] [--warmup N] [--backend cpu|gpu] [--threads N] [--no-peer] [--save FILE]
 // On the CPU it times nnc on 1 thread and on --threads (default: every core), in the exact
 // form and, where relaxed SIMD can run, the fused-multiply-add form; PyTorch on the same
-// thread counts. Shares of peak are of the one-core micro-kernel peak measured here (peak.ts).
-// --save writes the figures with the machine they came from (docs/results/bench-step.json feeds
-// the README's speed table).
+// thread counts; nnc's configurations alternate step by step. Shares of peak are of the
+// one-core micro-kernel peak measured here (peak.ts).
+// --save writes the figures with the machine they came from and re-renders the README's tables
+// (docs/results/bench-step.json feeds its speed table).
 //   npm run bench -- --inference [...]: inference against onnxruntime instead (bench/inference.ts)
 
 import { availableParallelism, cpus, loadavg } from 'node:os';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import * as path from 'node:path';
 import { compile } from '../compiler/pipeline';
@@ -18,7 +19,7 @@ import type { CompiledModelFiles } from '../format/manifest';
 import { createEngine, type CompiledBackendName } from '../runtime/backends/index';
 import type { FmaChoice } from '../runtime/backends/cpu/multiply-add';
 import { enableRelaxedSimd } from '../runtime/backends/cpu/engine';
-import { provenance, type BenchResult, type StepConfigResult } from '../scripts/results-tables';
+import { currentTables, provenance, renderReadme, type BenchResult, type StepConfigResult } from '../scripts/results-tables';
 import { measurePeak, type Peak } from './peak';
 import { timeTorch, type Timing } from './peer/torch';
 
@@ -33,20 +34,29 @@ function median(xs: number[]): Timing {
 
 interface Config { readonly threads: number; readonly fma: FmaChoice }
 
-async function timeNnc(compiled: CompiledModelFiles, backend: CompiledBackendName, config: Config, steps: number, warmup: number): Promise<Timing> {
-  const engine = await createEngine(compiled, { backend, seed: 1, threads: config.threads, fma: config.fma });
-  const x = new Float32Array(BATCH * engine.inputSize);
+/**
+ * Median ms per step of each configuration, its engines alternating five steps at a time
+ * after `warmup` steps each, so that a slower spell of a shared machine falls on all alike.
+ */
+async function timeNnc(compiled: CompiledModelFiles, backend: CompiledBackendName, configs: readonly Config[], steps: number, warmup: number): Promise<Timing[]> {
+  const engines = await Promise.all(configs.map((c) => createEngine(compiled, { backend, seed: 1, threads: c.threads, fma: c.fma })));
+  const x = new Float32Array(BATCH * engines[0].inputSize);
   for (let i = 0; i < x.length; i++) x[i] = (i * 2654435761 % 1000) / 1000;
-  const labels = new Float32Array(BATCH * engine.labelSize);
+  const labels = new Float32Array(BATCH * engines[0].labelSize);
   for (let i = 0; i < BATCH; i++) labels[i * 10 + (i % 10)] = 1;
-  const times: number[] = [];
-  for (let s = 0; s < warmup + steps; s++) {
-    const t = performance.now();
-    engine.trainStep(x, labels, BATCH, s);
-    if (s >= warmup) times.push(performance.now() - t);
+  const times: number[][] = configs.map(() => []);
+  engines.forEach((e) => { for (let s = 0; s < warmup; s++) e.trainStep(x, labels, BATCH, s); });
+  for (let done = 0; done < steps; done += 5) {
+    engines.forEach((e, k) => {
+      for (let s = done; s < Math.min(steps, done + 5); s++) {
+        const t = performance.now();
+        e.trainStep(x, labels, BATCH, warmup + s);
+        times[k].push(performance.now() - t);
+      }
+    });
   }
-  engine.dispose();
-  return median(times);
+  for (const e of engines) e.dispose();
+  return times.map(median);
 }
 
 /** nnc's configurations: 1 thread and `threads`, exact; `threads` fused where it runs. */
@@ -87,15 +97,17 @@ async function main(): Promise<void> {
     if (!built.ok) throw new Error(built.diagnostics.join('\n'));
     const peers = new Map<number, Timing | string>();
     const results: StepConfigResult[] = [];
-    for (const c of configs(threads, backend, fusedRuns)) {
-      const nnc = await timeNnc(built.compiled, backend, c, steps, warmup);
+    const runs = configs(threads, backend, fusedRuns);
+    const timings = await timeNnc(built.compiled, backend, runs, steps, warmup);
+    runs.forEach((c, k) => {
+      const nnc = timings[k];
       if (!peers.has(c.threads)) peers.set(c.threads, values['no-peer'] ? 'peer not run (--no-peer)' : timeTorch(m, steps, warmup, c.threads));
       const peer = peers.get(c.threads) as Timing | string;
       const peerMs = typeof peer === 'string' ? null : peer.median;
       results.push({ threads: c.threads, fused: c.fma === 'on', nncMs: nnc.median, peerMs });
       rows.push([`mnist-${m}`, String(c.threads), c.fma === 'on' ? 'fused' : 'exact', nnc.median.toFixed(1), typeof peer === 'string' ? peer : peer.median.toFixed(1),
         peerMs === null ? '-' : `${(peerMs / nnc.median).toFixed(2)}x`, shareOfPeak(nnc.median, c, peak)]);
-    }
+    });
     const main = results.find((r) => r.threads === threads && !r.fused) ?? results[0];
     saved.push({ model: `mnist-${m}`, nncMs: main.nncMs, peerMs: main.peerMs, configs: results });
   }
@@ -104,7 +116,9 @@ async function main(): Promise<void> {
   if (values.save) {
     const result: BenchResult = { provenance: provenance(`npm run bench -- --steps ${steps} --warmup ${warmup}`, threads), load: startLoad, peak, rows: saved };
     writeFileSync(values.save, JSON.stringify(result, null, 1) + '\n');
-    console.log(`Wrote ${values.save}`);
+    const readme = path.join(__dirname, '..', 'README.md');
+    writeFileSync(readme, renderReadme(readFileSync(readme, 'utf8'), currentTables()));
+    console.log(`Wrote ${values.save} and the README's tables`);
   }
   console.log(`(GFLOP/s counts ${GFLOP_PER_STEP} GFLOP per step for both models; a share is of the one-core peak above times the threads, in the row's form.)`);
 }

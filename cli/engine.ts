@@ -7,11 +7,13 @@ import type { Engine } from '../runtime/engine';
 import { createEngine, type BackendName } from '../runtime/backends/index';
 import type { ReferenceModel } from '../testing/reference-engine';
 import type { ModelArg } from './model-arg';
+import type { FmaChoice } from '../runtime/backends/cpu/multiply-add';
 
 export interface RunEngineOptions {
   readonly backend: BackendName;
   readonly seed: number;
   readonly threads?: number;
+  readonly fma?: FmaChoice;
   readonly notice?: (line: string) => void;
 }
 

@@ -105,9 +105,15 @@ export function seedsTable(r: SeedResults): string {
 }
 
 export function benchTable(b: BenchResult): string {
-  const rows = b.rows.map((r) => `| ${r.model} | ${r.nncMs.toFixed(1)} | ${r.peerMs === null ? '-' : r.peerMs.toFixed(1)} | ${r.peerMs === null ? '-' : `${(r.peerMs / r.nncMs).toFixed(2)}x`} |`);
-  return ['| model | nnc ms/step | PyTorch ms/step | nnc images/s vs PyTorch |', '|---|---|---|---|', ...rows, '',
-    `Measured by \`${b.provenance.command}\` (${machineLine(b.provenance)}; load average ${b.load.toFixed(1)} at the start).`].join('\n');
+  const source = `Measured by \`${b.provenance.command}\` (${machineLine(b.provenance)}; load average ${b.load.toFixed(1)} at the start).`;
+  if (b.rows.every((r) => r.configs === undefined)) {
+    const rows = b.rows.map((r) => `| ${r.model} | ${r.nncMs.toFixed(1)} | ${r.peerMs === null ? '-' : r.peerMs.toFixed(1)} | ${r.peerMs === null ? '-' : `${(r.peerMs / r.nncMs).toFixed(2)}x`} |`);
+    return ['| model | nnc ms/step | PyTorch ms/step | nnc images/s vs PyTorch |', '|---|---|---|---|', ...rows, '', source].join('\n');
+  }
+  const ratio = (peer: number | null, nnc: number): string => (peer === null ? '-' : `${(peer / nnc).toFixed(2)}x`);
+  const rows = b.rows.flatMap((r) => (r.configs ?? []).map((c) => `| ${r.model} | ${c.threads} | ${c.fused ? 'fused (relaxed SIMD)' : 'exact'} | ${c.nncMs.toFixed(1)} | ${c.peerMs === null ? '-' : c.peerMs.toFixed(1)} | ${ratio(c.peerMs, c.nncMs)} |`));
+  const peak = b.peak ? ` One core's measured peak (\`bench/peak.ts\`): ${b.peak.exact.toFixed(1)} GFLOP/s exact, ${b.peak.fused === null ? 'no relaxed SIMD' : `${b.peak.fused.toFixed(1)} GFLOP/s fused`}.` : '';
+  return ['| model | threads | form | nnc ms/step | PyTorch ms/step (same threads) | nnc images/s vs PyTorch |', '|---|---|---|---|---|---|', ...rows, '', source + peak].join('\n');
 }
 
 export function inferenceTable(r: InferenceResult): string {

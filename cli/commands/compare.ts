@@ -9,7 +9,8 @@ import { UsageError } from '../command';
 import { parseCommandArgs } from '../args';
 import type { ReportRun } from '../../runtime/report/html';
 import { TrainingInterrupted } from '../../runtime/train/errors';
-import { RUN_OPTIONS_HELP, RUN_OPTIONS, nonEmpty, readBackend, readOverrides, readThreads } from './train-args';
+import { RUN_OPTIONS_HELP, RUN_OPTIONS, nonEmpty, readBackend, readFma, readOverrides, readThreads } from './train-args';
+import type { FmaChoice } from '../../runtime/backends/cpu/multiply-add';
 import { asUsageErrors } from './train-errors';
 import { DataCache } from './train-data';
 import { type RunSettings, describePlan, freshPlan, settingsFor } from './train-plan';
@@ -46,6 +47,7 @@ export const command: Command = {
     const overrides = readOverrides(p);
     const backend = readBackend(p);
     const threads = readThreads(p);
+    const fma = readFma(p);
     const out = nonEmpty(p, 'out');
     const models = await openModels(p.positionals);
     if (models === null) return 1;
@@ -54,7 +56,7 @@ export const command: Command = {
       models.slice(1).forEach((m) => noteOwnSettings(m, settings));
       const folder = RunFolder.fresh(out ?? timestampedDir('runs', 'compare'), { force: p.values.force === true, command: 'nnc compare', flag: '--out', resumable: false });
       try {
-        return await compareModels(models, settings, { backend, threads }, folder);
+        return await compareModels(models, settings, { backend, threads, fma }, folder);
       } finally {
         folder.release();
       }
@@ -63,7 +65,7 @@ export const command: Command = {
 };
 
 async function compareModels(
-  models: readonly ModelArg[], settings: RunSettings, exec: { backend: BackendName; threads?: number }, folder: RunFolder,
+  models: readonly ModelArg[], settings: RunSettings, exec: { backend: BackendName; threads?: number; fma?: FmaChoice }, folder: RunFolder,
 ): Promise<number> {
   const warn = (line: string): void => { process.stderr.write(escapeText(line) + '\n'); };
   const outDir = folder.dir;
@@ -79,7 +81,7 @@ async function compareModels(
     const sub = RunFolder.fresh(plan.outDir, { force: false, command: 'nnc compare', flag: '--out', resumable: false });
     try {
       sub.begin(identityOf(plan));
-      const outcome = await withInterrupt((signal) => executeRun(plan, { signal, progress: createProgressView(process.stdout), notice: warn, threads: exec.threads }), warn);
+      const outcome = await withInterrupt((signal) => executeRun(plan, { signal, progress: createProgressView(process.stdout), notice: warn, threads: exec.threads, fma: exec.fma }), warn);
       for (const note of outcome.notes) process.stdout.write(escapeText(note) + '\n');
       process.stdout.write(`Test loss: ${outcome.test.loss} / Test accuracy: ${outcome.test.accuracy}\n`);
       runs.push({

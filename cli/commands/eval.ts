@@ -9,7 +9,7 @@ import { escapeText } from '../escape';
 import { loadTrainedWeights } from '../../runtime/io/weights';
 import { labelModeForLoss } from '../../runtime/train/compatibility';
 import { evaluate } from '../../runtime/train/evaluate';
-import { BACKEND_HELP, BATCH_SIZE_HELP, nonEmpty, readBackend, readBatchSize, readThreads } from './train-args';
+import { BACKEND_HELP, BATCH_SIZE_HELP, nonEmpty, readBackend, readBatchSize, readFma, readThreads } from './train-args';
 import { asUsageErrors } from './train-errors';
 import { compiledFor, openModel, sizesFor } from '../model-arg';
 import { checkRunFits } from '../resources';
@@ -37,7 +37,7 @@ export const command: Command = {
   name: 'eval',
   usage,
   async run(args) {
-    const p = parseCommandArgs(args, { weights: { type: 'string' }, data: { type: 'string' }, 'batch-size': { type: 'string' }, backend: { type: 'string' }, threads: { type: 'string' } });
+    const p = parseCommandArgs(args, { weights: { type: 'string' }, data: { type: 'string' }, 'batch-size': { type: 'string' }, backend: { type: 'string' }, threads: { type: 'string' }, fma: { type: 'string' } });
     if (p.values.help) { process.stdout.write(usage); return 0; }
     const file = onePositional(p, 'model file');
     const weights = nonEmpty(p, 'weights');
@@ -46,6 +46,7 @@ export const command: Command = {
     const batchSizeFlag = readBatchSize(p);
     const backend = readBackend(p);
     const threads = readThreads(p);
+    const fma = readFma(p);
     return asUsageErrors(async () => {
       const model = await openModel(file);
       if (model === null) return 1;
@@ -56,11 +57,11 @@ export const command: Command = {
       const sizes = { ...sizesFor(batchSize, 0, [test.count]), trainBatches: [] };
       const compiled = await compiledFor(model, sizes, origin);
       checkRunFits(model.arg, compiled, { backend, trainBatches: [], inferBatches: sizes.inferBatches ?? [], examples: test.count }, origin);
-      const engine = await createRunEngine(model, compiled, { backend, seed: model.facts.fit.seed, threads, notice: (l) => process.stderr.write(escapeText(l) + '\n') });
+      const engine = await createRunEngine(model, compiled, { backend, seed: model.facts.fit.seed, threads, fma, notice: (l) => process.stderr.write(escapeText(l) + '\n') });
       try {
         const normalization = loadTrainedWeights(engine, weights, model.facts.io.inputShape, statisticsFor(model, pixels));
         checkFiniteWeights(engine, weights);
-        process.stdout.write(escapeText(`Evaluating ${model.facts.name} with ${weights} on ${describeSource(source)}: ${test.count} test examples`) + '\n');
+        process.stdout.write(escapeText(`Evaluating ${model.facts.name} with ${weights} on ${describeSource(source)}: ${test.count} test examples, ${engine.description}`) + '\n');
         const ds = normalized(test, normalization);
         const result = evaluate(engine, ds, batchSize, labelModeForLoss(model.facts.loss));
         process.stdout.write(`Test loss: ${result.loss} / Test accuracy: ${result.accuracy}\n`);

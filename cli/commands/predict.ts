@@ -10,7 +10,7 @@ import { checkInputShape } from '../../runtime/data/dataset';
 import { loadTrainedWeights } from '../../runtime/io/weights';
 import { loadPredictInput, normalized, statisticsFor } from './train-data';
 import { predict } from '../../runtime/train/evaluate';
-import { BACKEND_HELP, BATCH_SIZE_HELP, nonEmpty, readBackend, readBatchSize, readThreads } from './train-args';
+import { BACKEND_HELP, BATCH_SIZE_HELP, nonEmpty, readBackend, readBatchSize, readFma, readThreads } from './train-args';
 import { asUsageErrors } from './train-errors';
 import { compiledFor, openModel } from '../model-arg';
 import { checkRunFits } from '../resources';
@@ -41,7 +41,7 @@ export const command: Command = {
   async run(args) {
     const p = parseCommandArgs(args, {
       weights: { type: 'string' }, input: { type: 'string' }, json: { type: 'boolean' },
-      'batch-size': { type: 'string' }, backend: { type: 'string' }, threads: { type: 'string' },
+      'batch-size': { type: 'string' }, backend: { type: 'string' }, threads: { type: 'string' }, fma: { type: 'string' },
     });
     if (p.values.help) { process.stdout.write(usage); return 0; }
     const file = onePositional(p, 'model file');
@@ -52,6 +52,7 @@ export const command: Command = {
     const batchSizeFlag = readBatchSize(p);
     const backend = readBackend(p);
     const threads = readThreads(p);
+    const fma = readFma(p);
     return asUsageErrors(async () => {
       const model = await openModel(file);
       if (model === null) return 1;
@@ -63,7 +64,7 @@ export const command: Command = {
       const inferBatches = [batchSize, images.count % batchSize].filter((b) => b > 0);
       const compiled = await compiledFor(model, { trainBatches: [], inferBatches }, origin);
       checkRunFits(model.arg, compiled, { backend, trainBatches: [], inferBatches, examples: images.count }, origin);
-      const engine = await createRunEngine(model, compiled, { backend, seed: model.facts.fit.seed, threads, notice: (l) => process.stderr.write(escapeText(l) + '\n') });
+      const engine = await createRunEngine(model, compiled, { backend, seed: model.facts.fit.seed, threads, fma, notice: (l) => process.stderr.write(escapeText(l) + '\n') });
       try {
         const normalization = loadTrainedWeights(engine, weights, model.facts.io.inputShape, statisticsFor(model, images.pixels));
         checkFiniteWeights(engine, weights);

@@ -7,6 +7,7 @@ import { intOption, stringOption } from '../args';
 import { UsageError } from '../command';
 import { escapeText } from '../escape';
 import type { BackendName } from '../../runtime/backends/index';
+import { FMA_CHOICES, type FmaChoice } from '../../runtime/backends/cpu/multiply-add';
 import { RUN_LIMITS } from '../../runtime/train/run-limits';
 
 const BACKENDS: readonly BackendName[] = ['cpu', 'gpu', 'reference'];
@@ -18,6 +19,7 @@ export const RUN_OPTIONS: Readonly<Record<string, OptionSpec>> = {
   data: { type: 'string' },
   backend: { type: 'string' },
   threads: { type: 'string' },
+  fma: { type: 'string' },
 };
 
 /** What the command line overrides of a model's own fit settings (undefined: the model's). */
@@ -55,6 +57,15 @@ export function readThreads(p: ParsedArgs): number | undefined {
   return intOption(p, 'threads', RUN_LIMITS.threads);
 }
 
+/** --fma: the CPU programs' multiply-add form; undefined means the runtime's default ('auto'). */
+export function readFma(p: ParsedArgs): FmaChoice | undefined {
+  const value = stringOption(p, 'fma');
+  if (value === undefined) return undefined;
+  const choice = FMA_CHOICES.find((c) => c === value);
+  if (choice === undefined) throw new UsageError(`--fma must be one of ${FMA_CHOICES.join(', ')}, got '${escapeText(value)}'`);
+  return choice;
+}
+
 /** A string option that, when given, must not be empty. */
 export function nonEmpty(p: ParsedArgs, name: string): string | undefined {
   const value = stringOption(p, name);
@@ -66,7 +77,9 @@ const range = (r: { min: number; max: number }): string => `${r.min}..${r.max}`;
 
 export const BATCH_SIZE_HELP = `  --batch-size <n>   examples per batch, ${range(RUN_LIMITS.batchSize)} (default: the model's fit.batchSize)`;
 export const BACKEND_HELP = `  --backend <name>   cpu (default), gpu, or reference (the slow float64 oracle)
-  --threads <n>      CPU backend threads, ${range(RUN_LIMITS.threads)} (default: one per core)`;
+  --threads <n>      CPU backend threads, ${range(RUN_LIMITS.threads)} (default: one per core)
+  --fma <form>       CPU programs' multiply-add: auto (default: fused where the engine has
+                     relaxed SIMD), on (fused; turns on Node 20's flag for it), off (exact)`;
 
 export const RUN_OPTIONS_HELP = `  --epochs <n>       epochs to train, ${range(RUN_LIMITS.epochs)} (default: the model's fit.epochs)
 ${BATCH_SIZE_HELP}

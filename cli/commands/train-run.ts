@@ -5,6 +5,7 @@
 import * as path from 'path';
 import type { Engine, History } from '../../runtime/engine';
 import { createRunEngine } from '../engine';
+import type { FmaChoice } from '../../runtime/backends/cpu/multiply-add';
 import { checkTensorsMatch } from '../../runtime/io/safetensors';
 import { CHECKPOINTS_DIR, type Checkpoint, CheckpointWriter } from '../../runtime/train/checkpoint';
 import { type Evaluation, evaluate, predict } from '../../runtime/train/evaluate';
@@ -24,6 +25,8 @@ export interface RunHooks {
   readonly notice: (line: string) => void;
   /** CPU backend threads; undefined: one per core. How a run executes, not what it computes. */
   readonly threads?: number;
+  /** The CPU programs' multiply-add form; undefined: the runtime's default. */
+  readonly fma?: FmaChoice;
 }
 
 export interface RunOutcome {
@@ -39,7 +42,7 @@ export interface RunOutcome {
 
 export async function executeRun(plan: RunPlan, hooks: RunHooks): Promise<RunOutcome> {
   const { model, config, data, outDir } = plan;
-  const engine = await createRunEngine(model, plan.compiled, { backend: plan.backend, seed: config.seed, notice: hooks.notice, threads: hooks.threads });
+  const engine = await createRunEngine(model, plan.compiled, { backend: plan.backend, seed: config.seed, notice: hooks.notice, threads: hooks.threads, fma: hooks.fma });
   try {
     if (plan.from !== null) restoreCheckpoint(engine, plan.from);
     const esSpec = earlyStoppingOf(model.facts.fit);

@@ -9,7 +9,8 @@ import { UsageError } from '../command';
 import { onePositional, parseCommandArgs } from '../args';
 import { escapeText, shellQuote } from '../escape';
 import { CHECKPOINTS_DIR, checkpointRecordFile } from '../../runtime/train/checkpoint';
-import { RUN_OPTIONS_HELP, RUN_OPTIONS, nonEmpty, readBackend, readOverrides, readThreads, type Overrides } from './train-args';
+import { RUN_OPTIONS_HELP, RUN_OPTIONS, nonEmpty, readBackend, readFma, readOverrides, readThreads, type Overrides } from './train-args';
+import type { FmaChoice } from '../../runtime/backends/cpu/multiply-add';
 import { asUsageErrors } from './train-errors';
 import { openModel, type ModelArg } from '../model-arg';
 import { DataCache } from './train-data';
@@ -49,6 +50,7 @@ interface TrainArgs {
   readonly overrides: Overrides;
   readonly backend: BackendName;
   readonly threads: number | undefined;
+  readonly fma: FmaChoice | undefined;
   readonly out: string | undefined;
   readonly resumeDir: string | undefined;
   readonly force: boolean;
@@ -61,7 +63,7 @@ export const command: Command = {
     const p = parseCommandArgs(args, { ...RUN_OPTIONS, out: { type: 'string' }, resume: { type: 'string' }, force: { type: 'boolean' } });
     if (p.values.help) { process.stdout.write(usage); return 0; }
     const a: TrainArgs = {
-      file: onePositional(p, 'model file'), overrides: readOverrides(p), backend: readBackend(p), threads: readThreads(p),
+      file: onePositional(p, 'model file'), overrides: readOverrides(p), backend: readBackend(p), threads: readThreads(p), fma: readFma(p),
       out: nonEmpty(p, 'out'), resumeDir: nonEmpty(p, 'resume'), force: p.values.force === true,
     };
     if (a.out !== undefined && a.resumeDir !== undefined) throw new UsageError('--out and --resume do not combine: a resumed run continues in its own folder');
@@ -76,7 +78,7 @@ export const command: Command = {
         if (folder.staleLockNotice !== null) process.stderr.write(escapeText(folder.staleLockNotice) + '\n');
         const plan = await planRun(model, a, folder);
         folder.begin(plan.from === null ? identityOf(plan) : null);
-        return await trainPlan(plan, a.file, a.threads);
+        return await trainPlan(plan, a.file, { threads: a.threads, fma: a.fma });
       } finally {
         folder.release();
       }
@@ -90,14 +92,14 @@ async function planRun(model: ModelArg, a: TrainArgs, folder: RunFolder): Promis
   return freshPlan(model, settingsFor(model, a.overrides), a.backend, folder.dir, cache);
 }
 
-async function trainPlan(plan: RunPlan, file: string, threads: number | undefined): Promise<number> {
+async function trainPlan(plan: RunPlan, file: string, cpu: { threads?: number; fma?: FmaChoice }): Promise<number> {
   const say = (line: string): void => { process.stdout.write(escapeText(line) + '\n'); };
   const warn = (line: string): void => { process.stderr.write(escapeText(line) + '\n'); };
   say(describePlan(plan));
   for (const s of plan.from?.skipped ?? []) warn(`nnc train: skipped checkpoint ${s.file}: ${s.reason}`);
   if (plan.from !== null && plan.from.skipped.length > 0) warn(`nnc train: resuming from ${plan.from.file}`);
   try {
-    const outcome = await withInterrupt((signal) => executeRun(plan, { signal, progress: createProgressView(process.stdout), notice: warn, threads }), warn);
+    const outcome = await withInterrupt((signal) => executeRun(plan, { signal, progress: createProgressView(process.stdout), notice: warn, ...cpu }), warn);
     for (const note of outcome.notes) say(note);
     say(`Test loss: ${outcome.test.loss} / Test accuracy: ${outcome.test.accuracy}`);
     if (outcome.test.topKAccuracy !== undefined) say(`Test top-${plan.model.facts.io.topK} accuracy: ${outcome.test.topKAccuracy}`);
