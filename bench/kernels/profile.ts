@@ -1,7 +1,7 @@
 // Where a training step's time goes, kernel by kernel: compiles a model's training program
 // for one thread, runs it once for realistic memory contents, then times every WAT kernel
 // alone (best wall time and mean CPU time of `runs` calls) and the whole step.
-// Run: npx tsx bench/kernels/profile.ts [model] [runs] [train|infer] [batch] [--shares N]
+// Run: npx tsx bench/kernels/profile.ts [model] [runs] [train|infer] [batch] [--shares N] [--fma]
 //      (model: mnist-prelu, mode: train, batch: the model's fit.batchSize by default;
 //       infer profiles the inference program that predict runs)
 // --shares N also times each thread's share of every kernel when split N ways, one share at
@@ -9,6 +9,7 @@
 // the largest share bounds that kernel on N threads, so the sum of the largest shares is the
 // step's time on N threads with perfect barriers and no memory contention, and a kernel
 // whose largest share is close to its whole time is not split.
+// --fma profiles the program's fused-multiply-add form (turning on relaxed SIMD in Node 20).
 
 import * as path from 'node:path';
 import { compileFile, fused } from '../../compiler/pipeline';
@@ -16,6 +17,7 @@ import { generateCpuProgram } from '../../compiler/package/cpu';
 import { loadAssembler } from '../../compiler/codegen/cpu/wat/module';
 import { ProgramRunner } from '../../runtime/backends/cpu/program-runner';
 import { nodePools } from '../../runtime/backends/cpu/threads';
+import { enableRelaxedSimd } from '../../runtime/backends/cpu/engine';
 import { timeRuns } from './timing';
 
 type Kernel = (tid: number, nth: number) => void;
@@ -31,7 +33,10 @@ async function main(): Promise<void> {
   const fusion = fused(compiled.model)[mode];
   const generated = generateCpuProgram(fusion, mode, batch, mode === 'train' ? compiled.model.spec.optimizer : null, 'profile.wasm');
   const program = generated.source;
-  const module = new WebAssembly.Module(generated.wasm);
+  const fma = process.argv.includes('--fma');
+  if (fma) enableRelaxedSimd();
+  if (fma && generated.fmaWasm === null) throw new Error('the program has no multiply-add to fuse');
+  const module = new WebAssembly.Module((fma ? generated.fmaWasm : generated.wasm) as Uint8Array<ArrayBuffer>);
   const ops = new Map(fusion.graph.nodes.map((n) => [n.id, n.op]));
   // Kernel `k<i>` (and its `_phase` helpers) is fused kernel i: name it by its anchor or first ops.
   const describe = (name: string): string => {
@@ -62,7 +67,7 @@ async function main(): Promise<void> {
   const whole = timeRuns(() => runner.run(1), runs);
   const sumWall = rows.reduce((s, r) => s + r.wall, 0);
   const sumCpu = rows.reduce((s, r) => s + r.cpu, 0);
-  console.log(`${model}, ${mode === 'train' ? 'training step' : 'inference'}, batch ${batch}, 1 thread: each kernel alone, best wall ms | mean CPU ms of ${runs} runs`);
+  console.log(`${model}, ${mode === 'train' ? 'training step' : 'inference'}, batch ${batch}, 1 thread, ${fma ? 'fused' : 'exact'} form: each kernel alone, best wall ms | mean CPU ms of ${runs} runs`);
   for (const r of [...rows].sort((a, b) => b.cpu - a.cpu)) {
     const share = shares > 0 ? `${r.largestShare.toFixed(2).padStart(9)} (${(r.cpu / Math.max(r.largestShare, 1e-6)).toFixed(2)}x)` : '';
     console.log(`${`${r.name} ${describe(r.name)}`.slice(0, 48).padEnd(48)}${r.wall.toFixed(2).padStart(9)}${r.cpu.toFixed(2).padStart(9)}${(100 * r.cpu / sumCpu).toFixed(1).padStart(7)}%${share}`);

@@ -40,9 +40,9 @@ describe('loss heads', () => {
     assert.ok(Math.abs(fromLogits - bce) < 1e-12, `${fromLogits} vs ${bce}`);
   });
 
-  it('binary cross-entropy on an output that is not a sigmoid clips it to [1e-7, 1 - 1e-7], as Keras', () => {
+  it('binary cross-entropy on an output that is not a sigmoid clips it to [1e-7, 1 - 1e-7] (as float32 holds them), as Keras', () => {
     const s = spec([dense({ units: 1, activation: 'relu' })], 'binaryCrossentropy');
-    const p = logits.map((z) => Math.min(Math.max(Math.max(z, 0), 1e-7), 1 - 1e-7));
+    const p = logits.map((z) => Math.min(Math.max(Math.max(z, 0), Math.fround(1e-7)), Math.fround(1 - 1e-7)));
     const want = targets.reduce((sum, t, i) => sum - (t * Math.log(p[i]) + (1 - t) * Math.log(1 - p[i])), 0) / 3;
     const got = lossOf(s, tensor([3], targets));
     assert.ok(Math.abs(got - want) < 1e-9, `${got} vs ${want}`);
