@@ -5,10 +5,10 @@
 //      (model: mnist-prelu, mode: train, batch: the model's fit.batchSize by default;
 //       infer profiles the inference program that predict runs)
 // --shares N also times each thread's share of every kernel when split N ways, one share at
-// a time on this thread, in CPU time (which other processes inflate less than wall time):
-// the largest share bounds that kernel on N threads, so the sum of the largest shares is the
-// step's time on N threads with perfect barriers and no memory contention, and a kernel
-// whose largest share is close to its whole time is not split.
+// a time on this thread, as best wall time (a few runs' mean CPU time wanders too much on a
+// shared machine): the largest share bounds that kernel on N threads, so the sum of the
+// largest shares is the step's time on N threads with perfect barriers and no memory
+// contention, and a kernel whose largest share is close to its whole time is not split.
 // --fma profiles the program's fused-multiply-add form (turning on relaxed SIMD in Node 20).
 
 import * as path from 'node:path';
@@ -60,7 +60,7 @@ async function main(): Promise<void> {
     for (const name of step.kernels) {
       const fn = instance.exports[name] as Kernel;
       const t = timeRuns(() => fn(0, 1), runs);
-      const shareTimes = [...Array(shares).keys()].map((tid) => timeRuns(() => fn(tid, shares), runs).meanCpuMs);
+      const shareTimes = [...Array(shares).keys()].map((tid) => timeRuns(() => fn(tid, shares), runs).bestWallMs);
       rows.push({ name, wall: t.bestWallMs, cpu: t.meanCpuMs, largestShare: Math.max(0, ...shareTimes) });
     }
   }
@@ -69,12 +69,12 @@ async function main(): Promise<void> {
   const sumCpu = rows.reduce((s, r) => s + r.cpu, 0);
   console.log(`${model}, ${mode === 'train' ? 'training step' : 'inference'}, batch ${batch}, 1 thread, ${fma ? 'fused' : 'exact'} form: each kernel alone, best wall ms | mean CPU ms of ${runs} runs`);
   for (const r of [...rows].sort((a, b) => b.cpu - a.cpu)) {
-    const share = shares > 0 ? `${r.largestShare.toFixed(2).padStart(9)} (${(r.cpu / Math.max(r.largestShare, 1e-6)).toFixed(2)}x)` : '';
+    const share = shares > 0 ? `${r.largestShare.toFixed(2).padStart(9)} (${(r.wall / Math.max(r.largestShare, 1e-6)).toFixed(2)}x)` : '';
     console.log(`${`${r.name} ${describe(r.name)}`.slice(0, 48).padEnd(48)}${r.wall.toFixed(2).padStart(9)}${r.cpu.toFixed(2).padStart(9)}${(100 * r.cpu / sumCpu).toFixed(1).padStart(7)}%${share}`);
   }
   if (shares > 0) {
     const bound = rows.reduce((s, r) => s + r.largestShare, 0);
-    console.log(`${`sum of largest shares of ${shares} (CPU ms)`.padEnd(48)}${bound.toFixed(1).padStart(18)}   bound on ${shares} threads: ${(sumCpu / bound).toFixed(2)}x the sum of kernels`);
+    console.log(`${`sum of largest shares of ${shares}`.padEnd(48)}${bound.toFixed(1).padStart(9)}   bound on ${shares} threads: ${(sumWall / bound).toFixed(2)}x the sum of kernels`);
   }
   console.log(`${'sum of wasm kernels'.padEnd(48)}${sumWall.toFixed(1).padStart(9)}${sumCpu.toFixed(1).padStart(9)}`);
   console.log(`${'whole step (wasm + JS steps + masks)'.padEnd(48)}${whole.bestWallMs.toFixed(1).padStart(9)}${whole.meanCpuMs.toFixed(1).padStart(9)}`);
