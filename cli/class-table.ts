@@ -2,11 +2,8 @@
 // averages, aligned as scikit-learn's classification_report prints them.
 
 import type { ModelIO } from '../format/manifest';
-import type { LossName } from '../format/spec';
-import type { Engine } from '../runtime/engine';
-import type { Dataset } from '../runtime/data/dataset';
-import { predict, type Evaluation } from '../runtime/train/evaluate';
-import { classReport, confusionMatrix, isClassifierLoss, type ClassReport } from '../runtime/train/confusion';
+import type { Evaluation } from '../runtime/train/evaluate';
+import { classReport, type ClassReport, type ConfusionMatrix } from '../runtime/train/confusion';
 
 export function formatClassReport(r: ClassReport): string {
   const rows: string[][] = [['class', 'precision', 'recall', 'support']];
@@ -17,9 +14,9 @@ export function formatClassReport(r: ClassReport): string {
   return rows.map(line).join('\n') + '\n';
 }
 
-/** What `nnc eval` prints after the loss and accuracy of a classifier: top-k accuracy, then the per-class table. */
-export function classificationSummary(engine: Engine, ds: Dataset, batchSize: number, loss: LossName, io: ModelIO, result: Evaluation): string {
-  if (!isClassifierLoss(loss)) return '';
+/** What `nnc eval` prints after the loss and accuracy of a classifier: top-k accuracy, then the per-class table (nothing without a confusion matrix). */
+export function classificationSummary(confusion: ConfusionMatrix | null, io: ModelIO, result: Evaluation): string {
+  if (confusion === null) return '';
   const topK = result.topKAccuracy === undefined || io.topK === undefined ? '' : `Test top-${io.topK} accuracy: ${result.topKAccuracy}\n`;
-  return topK + formatClassReport(classReport(confusionMatrix(predict(engine, ds, batchSize), ds, io)));
+  return topK + formatClassReport(classReport(confusion));
 }

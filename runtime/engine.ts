@@ -44,8 +44,12 @@ export interface Engine {
    * `x` holds batch*inputSize values, `labels` batch*labelSize. `seed` seeds this step's dropout masks.
    */
   trainStep(x: Float32Array, labels: Float32Array, batch: number, seed: number): BatchResult;
-  /** Loss and correct count in inference mode (no dropout), no update. */
-  evaluate(x: Float32Array, labels: Float32Array, batch: number): BatchResult;
+  /**
+   * Loss and correct count in inference mode (no dropout), no update. With `outputs`
+   * (batch*outputSize values) it also writes there the outputs predict would give, so that one
+   * pass over a data set yields both (a confusion matrix beside the loss).
+   */
+  evaluate(x: Float32Array, labels: Float32Array, batch: number, outputs?: Float32Array): BatchResult;
   /** Model outputs (e.g. softmax probabilities), batch*outputSize values. */
   predict(x: Float32Array, batch: number): Float32Array;
   getState(): TrainingState;

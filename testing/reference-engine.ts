@@ -52,8 +52,10 @@ export function createReferenceEngine(model: ReferenceModel, seed: number): Engi
       state = state.map((s) => ({ ...s, data: Float32Array.from(outputs[stateOutput(s.name)].data) }));
       return result(outputs, labels, batch);
     },
-    evaluate(x, labels, batch) {
-      return result(interpret(model.forward, feeds(x, labels, batch)).outputs, labels, batch);
+    evaluate(x, labels, batch, out) {
+      const { outputs } = interpret(model.forward, feeds(x, labels, batch));
+      out?.set(outputs.probs.data);
+      return result(outputs, labels, batch);
     },
     predict(x, batch) {
       const zeros = new Float32Array(batch * io.labelSize);

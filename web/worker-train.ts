@@ -29,7 +29,7 @@ class StepRecorder implements Engine {
     this.last = this.inner.trainStep(x, labels, batch, seed);
     return this.last;
   }
-  evaluate(x: Float32Array, labels: Float32Array, batch: number): BatchResult { return this.inner.evaluate(x, labels, batch); }
+  evaluate(x: Float32Array, labels: Float32Array, batch: number, outputs?: Float32Array): BatchResult { return this.inner.evaluate(x, labels, batch, outputs); }
   predict(x: Float32Array, batch: number): Float32Array { return this.inner.predict(x, batch); }
   getState(): TrainingState { return this.inner.getState(); }
   setState(s: TrainingState): void { this.inner.setState(s); }

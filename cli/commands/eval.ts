@@ -8,7 +8,7 @@ import { onePositional, parseCommandArgs } from '../args';
 import { escapeText } from '../escape';
 import { loadTrainedWeights } from '../../runtime/io/weights';
 import { labelModeForLoss } from '../../runtime/train/compatibility';
-import { evaluate } from '../../runtime/train/evaluate';
+import { evaluateWithConfusion } from '../../runtime/train/confusion';
 import { BACKEND_HELP, BATCH_SIZE_HELP, nonEmpty, readBackend, readBatchSize, readFma, readThreads } from './train-args';
 import { asUsageErrors } from './train-errors';
 import { compiledFor, openModel, sizesFor } from '../model-arg';
@@ -63,9 +63,9 @@ export const command: Command = {
         checkFiniteWeights(engine, weights);
         process.stdout.write(escapeText(`Evaluating ${model.facts.name} with ${weights} on ${describeSource(source)}: ${test.count} test examples, ${engine.description}`) + '\n');
         const ds = normalized(test, normalization);
-        const result = evaluate(engine, ds, batchSize, labelModeForLoss(model.facts.loss));
+        const { evaluation: result, confusion } = evaluateWithConfusion(engine, ds, batchSize, labelModeForLoss(model.facts.loss), model.facts.loss, model.facts.io);
         process.stdout.write(`Test loss: ${result.loss} / Test accuracy: ${result.accuracy}\n`);
-        process.stdout.write(classificationSummary(engine, ds, batchSize, model.facts.loss, model.facts.io, result));
+        process.stdout.write(classificationSummary(confusion, model.facts.io, result));
         return 0;
       } finally {
         engine.dispose();

@@ -8,8 +8,8 @@ import { createRunEngine } from '../engine';
 import type { FmaChoice } from '../../runtime/backends/cpu/multiply-add';
 import { checkTensorsMatch } from '../../runtime/io/safetensors';
 import { CHECKPOINTS_DIR, type Checkpoint, CheckpointWriter } from '../../runtime/train/checkpoint';
-import { type Evaluation, evaluate, predict } from '../../runtime/train/evaluate';
-import { confusionMatrix, isClassifierLoss, type ConfusionMatrix } from '../../runtime/train/confusion';
+import type { Evaluation } from '../../runtime/train/evaluate';
+import { evaluateWithConfusion, type ConfusionMatrix } from '../../runtime/train/confusion';
 import { fit } from '../../runtime/train/fit';
 import { meanSecondsPerEpoch } from '../../runtime/train/history-json';
 import type { ProgressView } from './train-progress';
@@ -66,8 +66,7 @@ export async function executeRun(plan: RunPlan, hooks: RunHooks): Promise<RunOut
       },
     });
     const notes = stopping === null ? [] : stopping.finish(engine);
-    const test = evaluate(engine, data.test, config.batchSize, config.labelMode);
-    const confusion = isClassifierLoss(model.facts.loss) ? confusionMatrix(predict(engine, data.test, config.batchSize), data.test, model.facts.io) : null;
+    const { evaluation: test, confusion } = evaluateWithConfusion(engine, data.test, config.batchSize, config.labelMode, model.facts.loss, model.facts.io);
     const weightsFile = writeWeights(outDir, engine.getState().params, model.facts.name, normalizationMetadata(data.normalization));
     writeHistory(outDir, history, test);
     return { history, test, secondsPerEpoch: meanSecondsPerEpoch(history), weightsFile, notes, confusion };

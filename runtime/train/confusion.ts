@@ -4,7 +4,10 @@
 
 import type { ModelIO } from '../../format/manifest';
 import type { Dataset } from '../data/dataset';
+import type { LabelMode } from '../data/batch';
+import type { Engine } from '../engine';
 import { outputWidth, predictedClass } from '../backends/io-shapes';
+import { evaluate, type Evaluation } from './evaluate';
 
 export interface ConfusionMatrix {
   readonly classes: number;
@@ -64,4 +67,16 @@ export function classReport(m: ConfusionMatrix): ClassReport {
 /** The losses of classifiers, whose outputs name a class (the cross-entropies). */
 export function isClassifierLoss(loss: string): boolean {
   return loss.endsWith('Crossentropy');
+}
+
+/**
+ * Evaluates `ds` in one pass; for a classifier (`loss` a cross-entropy) the same pass's outputs
+ * give the confusion matrix, else it is null.
+ */
+export function evaluateWithConfusion(
+  engine: Engine, ds: Dataset, batchSize: number, labelMode: LabelMode, loss: string, io: ModelIO,
+): { evaluation: Evaluation; confusion: ConfusionMatrix | null } {
+  const outputs = isClassifierLoss(loss) ? new Float32Array(ds.count * outputWidth(io)) : undefined;
+  const evaluation = evaluate(engine, ds, batchSize, labelMode, outputs);
+  return { evaluation, confusion: outputs === undefined ? null : confusionMatrix(outputs, ds, io) };
 }

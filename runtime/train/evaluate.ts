@@ -30,13 +30,16 @@ export class DatasetEvaluator {
     this.labelView = new SizedView(this.batcher.labels, engine.labelSize);
   }
 
-  run(): Evaluation {
+  /** With `outputs` (count * the model's output size), also every example's outputs, in order. */
+  run(outputs?: Float32Array): Evaluation {
     let lossSum = 0;
     let correct = 0;
     let topK: number | null = null;
+    const width = outputs === undefined ? 0 : outputs.length / this.ds.count;
     for (let b = 0; b < this.batcher.batchCount; b++) {
       const count = this.batcher.fill(b);
-      const result = this.engine.evaluate(this.xView.take(count), this.labelView.take(count), count);
+      const start = b * this.batcher.batchSize * width;
+      const result = this.engine.evaluate(this.xView.take(count), this.labelView.take(count), count, outputs?.subarray(start, start + count * width));
       lossSum += result.loss * count;
       correct += result.correct;
       if (result.topK !== undefined) topK = (topK ?? 0) + result.topK;
@@ -50,8 +53,9 @@ export function withTopK(hits: number | null, count: number): { topKAccuracy?: n
   return hits === null ? {} : { topKAccuracy: hits / count };
 }
 
-export function evaluate(engine: Engine, ds: Dataset, batchSize: number, labelMode: LabelMode): Evaluation {
-  return new DatasetEvaluator(engine, ds, batchSize, labelMode).run();
+/** Evaluates `ds`; with `outputs` (ds.count * the model's output size) also fills in what predict would give. */
+export function evaluate(engine: Engine, ds: Dataset, batchSize: number, labelMode: LabelMode, outputs?: Float32Array): Evaluation {
+  return new DatasetEvaluator(engine, ds, batchSize, labelMode).run(outputs);
 }
 
 /** The model's outputs for every example, in data set order: count * outputSize values. */

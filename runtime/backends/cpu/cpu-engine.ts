@@ -106,9 +106,13 @@ class CpuEngine implements Engine {
    * at a time through the batch-1 program: the mean of their losses (regularisation terms
    * included in each) is the batch's loss.
    */
-  evaluate(x: Float32Array, labels: Float32Array, batch: number): BatchResult {
+  evaluate(x: Float32Array, labels: Float32Array, batch: number, outputs?: Float32Array): BatchResult {
     const program = this.programs.find('infer', batch);
-    if (program) return this.result(this.infer(this.programs.runner(program), x, labels, batch), labels, batch);
+    if (program) {
+      const r = this.infer(this.programs.runner(program), x, labels, batch);
+      outputs?.set(r.output('probs').subarray(0, batch * this.outputSize));
+      return this.result(r, labels, batch);
+    }
     const one = this.programs.find('infer', 1);
     if (!one) {
       throw new EngineError(`${modelLabel(this.model)} has no inference program for batch size ${batch} or 1 (compiled: ${this.compiled('infer')}); rebuild it with nnc build --infer-batches ${batch}`);
@@ -121,6 +125,7 @@ class CpuEngine implements Engine {
       this.loadInputs(r, x.subarray(i * this.inputSize), row, 1);
       r.run(0);
       loss += r.output('loss')[0];
+      outputs?.set(r.output('probs').subarray(0, this.outputSize), i * this.outputSize);
       scores = addScores(scores, scoreBatch(r.output('probs'), row, 1, this.manifest.io));
     }
     return { loss: loss / batch, ...scores };

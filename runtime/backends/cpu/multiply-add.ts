@@ -27,7 +27,7 @@ export function runsFused(model: CompiledModelFiles, choice: FmaChoice): boolean
   if (choice === 'on' && !supported) {
     throw new EngineError("this JavaScript engine has no WebAssembly relaxed SIMD (f32x4.relaxed_madd); run with fma 'off' or 'auto'");
   }
-  if (choice === 'on' && !model.manifest.cpu.every((p) => !p.fmaFile || model.files.has(p.fmaFile))) {
+  if (choice === 'on' && !model.manifest.cpu.every((p) => p.fmaFile === null || model.files.has(p.fmaFile))) {
     throw new EngineError(`${model.manifest.name}.nnc lacks its fused programs (*.fma.wasm); rebuild it with nnc build`);
   }
   return supported;

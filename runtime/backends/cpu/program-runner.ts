@@ -111,7 +111,7 @@ export class ProgramRunner {
   /** Each drawing thread's start: Rng(seed)'s state jumped to the first value of its slice. */
   private seedMasks(seed: number): void {
     const start = new Rng(seed).state();
-    const drawers = Math.max(1, Math.min(this.threads, this.program.rngStreams ?? 1));
+    const drawers = Math.min(this.threads, this.program.rngStreams);
     for (let t = 0; t < drawers; t++) {
       const skip = Math.floor((this.program.rngDraws * t) / drawers);
       new Uint32Array(this.memory.buffer, this.program.rngState + 16 * t, 4).set(t === 0 ? start : jumpState(start, skip));

@@ -143,7 +143,7 @@ class GpuEngine implements Engine {
     return result;
   }
 
-  evaluate(x: Float32Array, labels: Float32Array, batch: number): BatchResult {
+  evaluate(x: Float32Array, labels: Float32Array, batch: number, outputs?: Float32Array): BatchResult {
     this.checkSizes(x, labels, batch);
     const io = this.io;
     // Rows are independent and the loss is a mean (plus batch-independent regularisation),
@@ -153,6 +153,7 @@ class GpuEngine implements Engine {
     for (const { start, size } of chunks(batch, this.inferSizes)) {
       const r = this.infer(x.subarray(start * io.inputSize), labels.subarray(start * io.labelSize), size);
       loss += r.loss * size;
+      outputs?.set(r.probs.subarray(0, size * this.outputSize), start * this.outputSize);
       scores = addScores(scores, scoreBatch(r.probs, labels.subarray(start * io.labelSize), size, io));
     }
     return { loss: loss / batch, ...scores };

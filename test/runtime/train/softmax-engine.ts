@@ -65,10 +65,11 @@ export class SoftmaxEngine implements Engine {
     return { loss, correct };
   }
 
-  evaluate(x: Float32Array, labels: Float32Array, batch: number): BatchResult {
+  evaluate(x: Float32Array, labels: Float32Array, batch: number, outputs?: Float32Array): BatchResult {
     this.checkBatch(x, labels, batch);
     this.batchSizes.push(batch);
-    const { loss, correct } = this.forward(x, labels, batch, null);
+    const { loss, correct, probs } = this.forward(x, labels, batch, null);
+    outputs?.set(probs);
     return { loss, correct };
   }
 

@@ -46,7 +46,9 @@ export function nearTies(probs: Float32Array, classes: number, batch: number): n
 export function compareEvaluation(model: CompiledModel, engine: Engine, reference: Engine, batch: number, seed: number, what: string): void {
   const test = randomBatch(model, batch, seed);
   const want = reference.evaluate(test.x, test.labels, batch);
-  const got = engine.evaluate(test.x, test.labels, batch);
+  const outputs = new Float32Array(batch * model.io.outputShape.reduce((a, b) => a * b, 1)).fill(NaN);
+  const got = engine.evaluate(test.x, test.labels, batch, outputs);
+  assert.deepEqual(outputs, engine.predict(test.x, batch), `${what}: evaluate's outputs are not predict's`);
   assertClose(got.loss, want.loss, LOSS, `${what}: evaluate loss`);
   const probs = reference.predict(test.x, batch);
   assertProbsClose(engine.predict(test.x, batch), probs, `${what}: predict`);

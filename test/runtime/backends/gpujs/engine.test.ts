@@ -126,11 +126,13 @@ describe('runtime/backends/gpujs engine', function () {
         const { x, labels } = batchOf(model, 7, 5);
         assert.throws(() => gpu.trainStep(x, labels, 7, 0),
           (e: unknown) => e instanceof EngineError && e.message === 'gpu.js: no training program for batch 7 (compiled training batches: 4)');
-        const g = gpu.evaluate(x, labels, 7);
+        const outputs = new Float32Array(ref.predict(x, 7).length).fill(NaN);
+        const g = gpu.evaluate(x, labels, 7, outputs);
         const r = ref.evaluate(x, labels, 7);
         assert.ok(near(g.loss, r.loss), `evaluate at 7: gpu ${g.loss}, reference ${r.loss}`);
         assert.equal(g.correct, r.correct);
         const [gp, rp] = [gpu.predict(x, 7), ref.predict(x, 7)];
+        assert.deepEqual(outputs, gp, "evaluate's outputs at 7 (in chunks) are not predict's");
         assert.equal(gp.length, rp.length);
         rp.forEach((v, i) => assert.ok(near(gp[i], v), `predict at 7 [${i}]: gpu ${gp[i]}, reference ${v}`));
       } finally {
